@@ -1,0 +1,194 @@
+"""Django admin for every model. Changes that have rules (order status, QR
+rotation, closing a visit) go through the services, as the API's do."""
+
+from django.contrib import admin, messages
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
+
+from ordering.exceptions import DomainError
+from ordering.models import (
+    Area,
+    Guest,
+    MenuCategory,
+    MenuItem,
+    Modifier,
+    ModifierGroup,
+    Order,
+    OrderLine,
+    OrderStatus,
+    Restaurant,
+    StaffMember,
+    Table,
+    TableSession,
+)
+from ordering.services.orders import order_status_set
+from ordering.services.tables import table_code_rotate, table_session_close
+from ordering.tokens import table_code_make
+
+
+def _run(modeladmin, request, queryset, call):
+    done = 0
+    for obj in queryset:
+        try:
+            call(obj)
+            done += 1
+        except DomainError as error:
+            modeladmin.message_user(request, f"{obj}: {error.message}", messages.ERROR)
+    if done:
+        modeladmin.message_user(request, _("%d updated.") % done, messages.SUCCESS)
+
+
+class StaffInline(admin.TabularInline):
+    model = StaffMember
+    extra = 0
+    raw_id_fields = ["user"]
+
+
+@admin.register(Restaurant)
+class RestaurantAdmin(admin.ModelAdmin):
+    list_display = ["name", "slug", "currency", "timezone", "is_active"]
+    prepopulated_fields = {"slug": ["name"]}
+    inlines = [StaffInline]
+
+
+@admin.register(StaffMember)
+class StaffMemberAdmin(admin.ModelAdmin):
+    list_display = ["user", "restaurant", "role", "is_active"]
+    list_filter = ["restaurant", "role"]
+
+
+@admin.register(Area)
+class AreaAdmin(admin.ModelAdmin):
+    list_display = ["name", "restaurant", "position"]
+    list_filter = ["restaurant"]
+
+
+@admin.register(Table)
+class TableAdmin(admin.ModelAdmin):
+    list_display = ["label", "restaurant", "area", "seats", "is_active", "guest_link"]
+    list_filter = ["restaurant", "area"]
+    actions = ["rotate_code"]
+
+    @admin.display(description=_("guest link"))
+    def guest_link(self, table):
+        code = table_code_make(table_id=table.pk, version=table.qr_version)
+        return format_html('<a href="/t/{}/">{}</a>', code, _("open"))
+
+    @admin.action(description=_("Replace the QR code (old stickers stop working)"))
+    def rotate_code(self, request, queryset):
+        _run(
+            self,
+            request,
+            queryset,
+            lambda t: table_code_rotate(table_id=t.pk, user=request.user),
+        )
+
+
+class ModifierInline(admin.TabularInline):
+    model = Modifier
+    extra = 1
+
+
+@admin.register(ModifierGroup)
+class ModifierGroupAdmin(admin.ModelAdmin):
+    list_display = ["name_fi", "restaurant", "min_choices", "max_choices"]
+    list_filter = ["restaurant"]
+    inlines = [ModifierInline]
+
+
+@admin.register(MenuCategory)
+class MenuCategoryAdmin(admin.ModelAdmin):
+    list_display = ["name_fi", "name_sv", "name_en", "restaurant", "position", "is_active"]
+    list_filter = ["restaurant"]
+    list_editable = ["position", "is_active"]
+
+
+@admin.register(MenuItem)
+class MenuItemAdmin(admin.ModelAdmin):
+    list_display = [
+        "name_fi",
+        "category",
+        "price_minor",
+        "vat_rate_bp",
+        "station",
+        "is_available",
+    ]
+    list_filter = ["restaurant", "category", "station", "is_available"]
+    list_editable = ["is_available"]
+    search_fields = ["name_fi", "name_sv", "name_en"]
+    filter_horizontal = ["modifier_groups"]
+
+
+class GuestInline(admin.TabularInline):
+    model = Guest
+    extra = 0
+    fields = ["display_name", "language", "created_at"]
+    readonly_fields = fields
+    can_delete = False
+
+
+@admin.register(TableSession)
+class TableSessionAdmin(admin.ModelAdmin):
+    list_display = ["id", "table", "status", "party_size", "opened_at", "closed_at"]
+    list_filter = ["restaurant", "status"]
+    readonly_fields = ["status", "closed_at", "opened_by"]
+    inlines = [GuestInline]
+    actions = ["close_sessions"]
+
+    @admin.action(description=_("Close the selected visits"))
+    def close_sessions(self, request, queryset):
+        _run(
+            self,
+            request,
+            queryset,
+            lambda s: table_session_close(table_session_id=s.pk, user=request.user),
+        )
+
+
+class OrderLineInline(admin.TabularInline):
+    model = OrderLine
+    extra = 0
+    can_delete = False
+    fields = ["name", "modifiers", "quantity", "unit_price_minor", "vat_rate_bp", "note"]
+    readonly_fields = fields
+
+
+@admin.register(Order)
+class OrderAdmin(admin.ModelAdmin):
+    list_display = ["__str__", "restaurant", "table_session", "status", "total_minor"]
+    list_filter = ["restaurant", "status"]
+    readonly_fields = [
+        "number",
+        "status",
+        "total_minor",
+        "placed_at",
+        "status_changed_at",
+        "version",
+    ]
+    raw_id_fields = ["table_session", "guest", "placed_by_staff"]
+    inlines = [OrderLineInline]
+    actions = ["mark_preparing", "mark_ready", "mark_served", "mark_cancelled"]
+
+    def _move(self, request, queryset, status):
+        _run(
+            self,
+            request,
+            queryset,
+            lambda o: order_status_set(order_id=o.pk, status=status, user=request.user),
+        )
+
+    @admin.action(description=_("Mark as preparing"))
+    def mark_preparing(self, request, queryset):
+        self._move(request, queryset, OrderStatus.PREPARING)
+
+    @admin.action(description=_("Mark as ready"))
+    def mark_ready(self, request, queryset):
+        self._move(request, queryset, OrderStatus.READY)
+
+    @admin.action(description=_("Mark as served"))
+    def mark_served(self, request, queryset):
+        self._move(request, queryset, OrderStatus.SERVED)
+
+    @admin.action(description=_("Cancel"))
+    def mark_cancelled(self, request, queryset):
+        self._move(request, queryset, OrderStatus.CANCELLED)

@@ -1,0 +1,152 @@
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from ordering.translation import pick
+
+from .menu import MenuItem
+from .restaurants import Restaurant
+from .sessions import Guest, TableSession
+
+
+class OrderStatus(models.TextChoices):
+    DRAFT = "draft", _("In the cart")
+    RECEIVED = "received", _("Received")
+    PREPARING = "preparing", _("Preparing")
+    READY = "ready", _("Ready")
+    SERVED = "served", _("Served")
+    CANCELLED = "cancelled", _("Cancelled")
+
+
+# The only moves an order may make. Going back one step is allowed from the
+# kitchen (a ticket bumped by mistake is recalled).
+ORDER_TRANSITIONS: dict[str, set[str]] = {
+    OrderStatus.DRAFT: {OrderStatus.RECEIVED},
+    OrderStatus.RECEIVED: {
+        OrderStatus.PREPARING,
+        OrderStatus.READY,
+        OrderStatus.CANCELLED,
+    },
+    OrderStatus.PREPARING: {
+        OrderStatus.RECEIVED,
+        OrderStatus.READY,
+        OrderStatus.CANCELLED,
+    },
+    OrderStatus.READY: {OrderStatus.PREPARING, OrderStatus.SERVED},
+    OrderStatus.SERVED: {OrderStatus.READY},
+    OrderStatus.CANCELLED: set(),
+}
+
+PLACED_STATUSES = [
+    OrderStatus.RECEIVED,
+    OrderStatus.PREPARING,
+    OrderStatus.READY,
+    OrderStatus.SERVED,
+]
+
+
+class Order(models.Model):
+    restaurant = models.ForeignKey(
+        Restaurant, on_delete=models.PROTECT, related_name="orders"
+    )
+    table_session = models.ForeignKey(
+        TableSession, on_delete=models.PROTECT, related_name="orders"
+    )
+    guest = models.ForeignKey(
+        Guest, on_delete=models.SET_NULL, null=True, blank=True, related_name="orders"
+    )
+    placed_by_staff = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    number = models.PositiveIntegerField(null=True, blank=True, editable=False)
+    status = models.CharField(
+        max_length=12, choices=OrderStatus.choices, default=OrderStatus.DRAFT
+    )
+    note = models.CharField(_("note for the kitchen"), max_length=200, blank=True)
+    total_minor = models.PositiveBigIntegerField(default=0)
+    created_at = models.DateTimeField(default=timezone.now)
+    placed_at = models.DateTimeField(null=True, blank=True)
+    status_changed_at = models.DateTimeField(default=timezone.now)
+    # Bumped with F() on every change, so screens can drop stale updates.
+    version = models.PositiveIntegerField(default=1)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("order")
+        verbose_name_plural = _("orders")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["guest"],
+                condition=models.Q(status="draft"),
+                name="order_one_cart_per_guest",
+            ),
+            models.UniqueConstraint(
+                fields=["restaurant", "number"], name="order_unique_number"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(status="draft") | models.Q(placed_at__isnull=False),
+                name="order_placed_has_time",
+            ),
+        ]
+        indexes = [models.Index(fields=["restaurant", "status"])]
+
+    def __str__(self) -> str:
+        return f"#{self.number}" if self.number else f"cart {self.pk}"
+
+    def can_move_to(self, status: str) -> bool:
+        return status in ORDER_TRANSITIONS.get(self.status, set())
+
+
+class OrderLine(models.Model):
+    """One dish on an order, frozen at the moment it was added.
+
+    Name, price, modifiers and VAT are copies, so later menu edits never
+    change what a guest ordered or paid.
+    """
+
+    order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="lines")
+    menu_item = models.ForeignKey(
+        MenuItem, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    added_by = models.ForeignKey(
+        Guest, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    name = models.JSONField(help_text="{language: name} at order time")
+    modifiers = models.JSONField(default=list, blank=True)
+    allergens = models.JSONField(default=list, blank=True)
+    quantity = models.PositiveSmallIntegerField(
+        validators=[MinValueValidator(1), MaxValueValidator(999)]
+    )
+    unit_price_minor = models.PositiveIntegerField()
+    line_total_minor = models.PositiveBigIntegerField()
+    vat_rate_bp = models.PositiveIntegerField(validators=[MaxValueValidator(10000)])
+    station = models.CharField(max_length=30)
+    course = models.PositiveSmallIntegerField(default=1)
+    note = models.CharField(max_length=200, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["id"]
+        verbose_name = _("order line")
+        verbose_name_plural = _("order lines")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(quantity__gte=1),
+                name="order_line_quantity_positive",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(
+                    line_total_minor=models.F("unit_price_minor") * models.F("quantity")
+                ),
+                name="order_line_total_is_unit_times_quantity",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.quantity} × {pick(self.name)}"

@@ -1,0 +1,49 @@
+"""Money arithmetic on integer minor units.
+
+`Decimal` appears only here, for rates, with explicit rounding; every result
+goes straight back to `int`.
+"""
+
+from decimal import ROUND_HALF_UP, Decimal
+
+# ISO 4217 minor-unit exponents for the currencies a restaurant may choose;
+# anything unlisted has two decimals.
+_EXPONENTS = {"JPY": 0, "ISK": 0, "KRW": 0}
+_SYMBOLS = {"EUR": "€", "SEK": "kr", "NOK": "kr", "DKK": "kr", "USD": "$", "GBP": "£"}
+
+
+def _round(value: Decimal) -> int:
+    return int(value.quantize(Decimal(1), ROUND_HALF_UP))
+
+
+def percent_of(amount_minor: int, percent: Decimal) -> int:
+    """Return `percent` % of an amount, rounded half-up to the minor unit."""
+    return _round(Decimal(amount_minor) * percent / 100)
+
+
+def vat_in_gross(gross_minor: int, rate_bp: int) -> int:
+    """Return the VAT contained in a VAT-inclusive amount (rate in basis points)."""
+    return _round(Decimal(gross_minor) * rate_bp / (10000 + rate_bp))
+
+
+def format_rate(rate_bp: int) -> str:
+    """Return a basis-point rate as a percentage text: 2550 -> '25.5'."""
+    text = f"{Decimal(rate_bp) / 100:f}"
+    return text.rstrip("0").rstrip(".") if "." in text else text
+
+
+def format_money(amount_minor: int, currency: str, language: str = "fi") -> str:
+    """Return an amount as a person reads it: '12,50 €' (fi, sv) or '€12.50' (en)."""
+    exponent = _EXPONENTS.get(currency, 2)
+    sign = "-" if amount_minor < 0 else ""
+    units, cents = divmod(abs(amount_minor), 10**exponent)
+    symbol = _SYMBOLS.get(currency, currency)
+    if language == "en":
+        grouped = f"{units:,}"
+        number = f"{grouped}.{cents:0{exponent}d}" if exponent else grouped
+        return (
+            f"{sign}{symbol}{number}" if symbol in "€$£" else f"{sign}{number} {symbol}"
+        )
+    grouped = f"{units:,}".replace(",", "\u00a0")
+    number = f"{grouped},{cents:0{exponent}d}" if exponent else grouped
+    return f"{sign}{number}\u00a0{symbol}"

@@ -1,0 +1,379 @@
+"""Carts and orders: adding lines, placing, and moving through the kitchen."""
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.db.models import F, Sum
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from kitchen.events import publish_on_commit
+from kitchen.groups import floor_group, table_group
+from ordering.exceptions import (
+    CartError,
+    NotFoundError,
+    OrderStateError,
+    RateLimitedError,
+)
+from ordering.models import (
+    Guest,
+    Order,
+    OrderLine,
+    OrderStatus,
+    Restaurant,
+    StaffRole,
+    TableSession,
+)
+from ordering.pricing import PricedLine, price_line
+from ordering.ratelimit import hit
+from ordering.selectors import menu_items_for_pricing
+from ordering.serializers import order_data
+from ordering.services.staff import staff_require
+from ordering.services.tables import guest_session_check
+
+KITCHEN_ROLES = {
+    StaffRole.OWNER,
+    StaffRole.MANAGER,
+    StaffRole.WAITER,
+    StaffRole.KITCHEN,
+}
+
+
+def _local_time(restaurant: Restaurant):
+    return timezone.now().astimezone(restaurant.tzinfo).time()
+
+
+def _clean_note(note: str) -> str:
+    note = (note or "").strip()
+    if len(note) > 200:
+        raise CartError(_("Keep the note under 200 characters."), code="note_too_long")
+    return note
+
+
+def _unknown_item(item_id) -> NotFoundError:
+    return NotFoundError(
+        _("That dish is not on this restaurant's menu."),
+        code="unknown_item",
+        extra={"menu_item_id": item_id},
+    )
+
+
+def _price_one(
+    restaurant: Restaurant, *, menu_item_id: int, modifier_ids: list[int], quantity: int
+) -> PricedLine:
+    items = menu_items_for_pricing(restaurant_id=restaurant.pk, item_ids=[menu_item_id])
+    item = items.get(menu_item_id)
+    if item is None:
+        raise _unknown_item(menu_item_id)
+    return price_line(
+        item,
+        modifier_ids=modifier_ids,
+        quantity=quantity,
+        local_time=_local_time(restaurant),
+    )
+
+
+def _apply(line: OrderLine, priced: PricedLine, quantity: int) -> None:
+    line.menu_item_id = priced.menu_item_id
+    line.name = priced.name
+    line.modifiers = priced.modifiers
+    line.allergens = priced.allergens
+    line.quantity = quantity
+    line.unit_price_minor = priced.unit_price_minor
+    line.line_total_minor = priced.line_total_minor
+    line.vat_rate_bp = priced.vat_rate_bp
+    line.station = priced.station
+    line.course = priced.course
+
+
+def _modifier_ids(line: OrderLine) -> list[int]:
+    return sorted(m["id"] for m in line.modifiers)
+
+
+def _recount(order: Order) -> None:
+    total = order.lines.aggregate(total=Sum("line_total_minor"))["total"] or 0
+    Order.objects.filter(pk=order.pk).update(
+        total_minor=total, version=F("version") + 1
+    )
+    order.refresh_from_db(fields=["total_minor", "version"])
+
+
+def _touch(table_session_id: int) -> None:
+    TableSession.objects.filter(pk=table_session_id).update(
+        last_activity_at=timezone.now()
+    )
+
+
+def _cart_for_update(guest: Guest) -> Order:
+    """Return the guest's cart, locked, creating it on first use."""
+    cart = (
+        Order.objects.select_for_update()
+        .filter(guest=guest, status=OrderStatus.DRAFT)
+        .first()
+    )
+    if cart is not None:
+        return cart
+    session = guest.table_session
+    try:
+        with transaction.atomic():
+            return Order.objects.create(
+                restaurant_id=session.restaurant_id, table_session=session, guest=guest
+            )
+    except IntegrityError:
+        # A parallel request from the same phone created it first.
+        return Order.objects.select_for_update().get(
+            guest=guest, status=OrderStatus.DRAFT
+        )
+
+
+def _cart_line_for_update(guest: Guest, line_id: int) -> tuple[Order, OrderLine]:
+    cart = _cart_for_update(guest)
+    line = cart.lines.filter(pk=line_id).first()
+    if line is None:
+        raise NotFoundError(
+            _("That line is no longer in your cart."), code="unknown_line"
+        )
+    return cart, line
+
+
+@transaction.atomic
+def cart_line_add(
+    *,
+    guest: Guest,
+    menu_item_id: int,
+    quantity: int,
+    modifier_ids: list[int] | None = None,
+    note: str = "",
+) -> Order:
+    """Price a dish with its choices and put it in the guest's cart.
+
+    The same dish with the same choices and note adds to the existing line.
+    """
+    guest_session_check(guest)
+    note = _clean_note(note)
+    chosen = sorted(modifier_ids or [])
+    cart = _cart_for_update(guest)
+    line = next(
+        (
+            existing
+            for existing in cart.lines.filter(menu_item_id=menu_item_id, note=note)
+            if _modifier_ids(existing) == chosen
+        ),
+        None,
+    )
+    if line is None:
+        if cart.lines.count() >= settings.TABLESIDE["MAX_CART_LINES"]:
+            raise CartError(
+                _("The cart is full. Place this order first, then add more."),
+                code="cart_full",
+            )
+        line = OrderLine(order=cart, added_by=guest, note=note)
+        total_quantity = quantity
+    else:
+        total_quantity = line.quantity + quantity
+    priced = _price_one(
+        guest.table_session.restaurant,
+        menu_item_id=menu_item_id,
+        modifier_ids=chosen,
+        quantity=total_quantity,
+    )
+    _apply(line, priced, total_quantity)
+    line.full_clean(exclude=["order", "menu_item", "added_by"])
+    line.save()
+    _recount(cart)
+    _touch(guest.table_session_id)
+    return cart
+
+
+@transaction.atomic
+def cart_line_update(
+    *, guest: Guest, line_id: int, quantity: int, note: str | None = None
+) -> Order:
+    """Change a cart line's quantity (and note), re-pricing it from the menu."""
+    guest_session_check(guest)
+    cart, line = _cart_line_for_update(guest, line_id)
+    if note is not None:
+        line.note = _clean_note(note)
+    priced = (
+        _price_one(
+            guest.table_session.restaurant,
+            menu_item_id=line.menu_item_id,
+            modifier_ids=_modifier_ids(line),
+            quantity=quantity,
+        )
+        if line.menu_item_id
+        else None
+    )
+    if priced is None:
+        raise _unknown_item(None)
+    _apply(line, priced, quantity)
+    line.full_clean(exclude=["order", "menu_item", "added_by"])
+    line.save()
+    _recount(cart)
+    _touch(guest.table_session_id)
+    return cart
+
+
+@transaction.atomic
+def cart_line_remove(*, guest: Guest, line_id: int) -> Order:
+    guest_session_check(guest)
+    cart, line = _cart_line_for_update(guest, line_id)
+    line.delete()
+    _recount(cart)
+    return cart
+
+
+def _reprice(cart: Order, restaurant: Restaurant) -> list[int]:
+    """Check every cart line against the menu as it is now.
+
+    Raise if something is unknown or unavailable; update lines whose price
+    changed since they went into the cart and return their ids.
+    """
+    lines = list(cart.lines.all())
+    items = menu_items_for_pricing(
+        restaurant_id=restaurant.pk,
+        item_ids=[line.menu_item_id for line in lines if line.menu_item_id],
+    )
+    local_time = _local_time(restaurant)
+    changed = []
+    for line in lines:
+        item = items.get(line.menu_item_id)
+        if item is None:
+            raise _unknown_item(line.menu_item_id)
+        priced = price_line(
+            item,
+            modifier_ids=_modifier_ids(line),
+            quantity=line.quantity,
+            local_time=local_time,
+        )
+        if priced.unit_price_minor != line.unit_price_minor:
+            _apply(line, priced, line.quantity)
+            line.save()
+            changed.append(line.pk)
+    if changed:
+        _recount(cart)
+    return changed
+
+
+def _rate_limit(table_session_id: int) -> None:
+    rules = settings.TABLESIDE
+    allowed, retry_after = hit(
+        f"order-submit:{table_session_id}",
+        limit=rules["ORDER_RATE_LIMIT"],
+        window_seconds=rules["ORDER_RATE_WINDOW_SECONDS"],
+    )
+    if not allowed:
+        raise RateLimitedError(
+            _(
+                "Too many orders from this table in a short time. Please wait "
+                "%(seconds)d seconds, or ask the staff."
+            )
+            % {"seconds": retry_after},
+            extra={"retry_after": retry_after},
+            headers={"Retry-After": str(retry_after)},
+        )
+
+
+def order_submit(*, guest: Guest, cart_id: int, note: str = "") -> Order:
+    """Place the guest's cart as an order for the kitchen.
+
+    Submitting the same cart twice (a double tap on a slow network) returns the
+    already-placed order instead of placing it again. If prices changed since
+    the dishes were added, the cart is updated and nothing is placed.
+    """
+    placed = (
+        Order.objects.filter(pk=cart_id, guest=guest)
+        .exclude(status=OrderStatus.DRAFT)
+        .first()
+    )
+    if placed is not None:
+        return placed
+    guest_session_check(guest)
+    _rate_limit(guest.table_session_id)
+    with transaction.atomic():
+        cart = Order.objects.select_for_update().filter(pk=cart_id, guest=guest).first()
+        if cart is None:
+            raise NotFoundError(_("That cart does not exist."), code="unknown_cart")
+        if cart.status != OrderStatus.DRAFT:
+            return cart
+        if not cart.lines.exists():
+            raise CartError(
+                _("Your cart is empty. Add a dish first."), code="cart_empty"
+            )
+        restaurant = Restaurant.objects.select_for_update().get(pk=cart.restaurant_id)
+        changed = _reprice(cart, restaurant)
+        if not changed:
+            _place(cart, restaurant=restaurant, note=note)
+            return cart
+    # The new prices are saved; the guest confirms them by placing again.
+    raise CartError(
+        _(
+            "Some prices changed since you added the dishes. Check your cart and "
+            "place the order again."
+        ),
+        code="prices_changed",
+        extra={"line_ids": changed, "total_minor": cart.total_minor},
+    )
+
+
+def _place(cart: Order, *, restaurant: Restaurant, note: str) -> None:
+    """Number a locked, freshly priced cart and hand it to the kitchen."""
+    Restaurant.objects.filter(pk=restaurant.pk).update(
+        order_counter=F("order_counter") + 1
+    )
+    restaurant.refresh_from_db(fields=["order_counter"])
+    now = timezone.now()
+    cart.number = restaurant.order_counter
+    cart.status = OrderStatus.RECEIVED
+    cart.note = _clean_note(note) or cart.note
+    cart.placed_at = now
+    cart.status_changed_at = now
+    cart.version = F("version") + 1
+    cart.save(
+        update_fields=[
+            "number",
+            "status",
+            "note",
+            "placed_at",
+            "status_changed_at",
+            "version",
+        ]
+    )
+    cart.refresh_from_db()
+    _touch(cart.table_session_id)
+    _publish(cart, "order.placed")
+
+
+def _publish(order: Order, event: str) -> None:
+    order = (
+        Order.objects.select_related("restaurant")
+        .prefetch_related("lines")
+        .get(pk=order.pk)
+    )
+    publish_on_commit(
+        groups=[table_group(order.table_session_id), floor_group(order.restaurant_id)],
+        event=event,
+        version=order.version,
+        data=order_data(order),
+    )
+
+
+@transaction.atomic
+def order_status_set(*, order_id: int, status: str, user) -> Order:
+    """Move a placed order to a new kitchen status (staff of its restaurant)."""
+    order = Order.objects.select_for_update().filter(pk=order_id).first()
+    if order is None or order.status == OrderStatus.DRAFT:
+        raise NotFoundError()
+    staff_require(user=user, restaurant_id=order.restaurant_id, roles=KITCHEN_ROLES)
+    if status not in OrderStatus.values or not order.can_move_to(status):
+        raise OrderStateError(
+            _("An order that is %(current)s cannot become %(new)s.")
+            % {"current": order.get_status_display().lower(), "new": status},
+            extra={"status": order.status},
+        )
+    order.status = status
+    order.status_changed_at = timezone.now()
+    order.version = F("version") + 1
+    order.save(update_fields=["status", "status_changed_at", "version"])
+    order.refresh_from_db()
+    _publish(order, "order.status_changed")
+    return order

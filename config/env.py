@@ -66,9 +66,8 @@ def database_from_url(url: str, *, base_dir: Path) -> dict:
             "use postgres:// or sqlite:///"
         )
     if engine.endswith("sqlite3"):
-        path = unquote(parts.path)
-        if path.startswith("/") and not url.startswith("sqlite:////"):
-            path = path[1:]
+        # sqlite:///relative/path or sqlite:////absolute/path
+        path = unquote(url.split(":///", 1)[1].split("?", 1)[0])
         name = Path(path) if Path(path).is_absolute() else base_dir / path
         return {"ENGINE": engine, "NAME": name}
     return {

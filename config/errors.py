@@ -16,10 +16,12 @@ from ordering.exceptions import DomainError
 
 
 def _flatten(detail) -> str:
-    """Pick the first human message out of DRF's nested error detail."""
+    """Pick the first human message out of DRF's nested error detail, prefixed
+    with the field it is about."""
     if isinstance(detail, dict):
-        for value in detail.values():
-            return _flatten(value)
+        for key, value in detail.items():
+            text = _flatten(value)
+            return text if key == "non_field_errors" else f"{key}: {text}"
         return ""
     if isinstance(detail, list):
         return _flatten(detail[0]) if detail else ""

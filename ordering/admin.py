@@ -98,7 +98,14 @@ class ModifierGroupAdmin(admin.ModelAdmin):
 
 @admin.register(MenuCategory)
 class MenuCategoryAdmin(admin.ModelAdmin):
-    list_display = ["name_fi", "name_sv", "name_en", "restaurant", "position", "is_active"]
+    list_display = [
+        "name_fi",
+        "name_sv",
+        "name_en",
+        "restaurant",
+        "position",
+        "is_active",
+    ]
     list_filter = ["restaurant"]
     list_editable = ["position", "is_active"]
 
@@ -149,7 +156,14 @@ class OrderLineInline(admin.TabularInline):
     model = OrderLine
     extra = 0
     can_delete = False
-    fields = ["name", "modifiers", "quantity", "unit_price_minor", "vat_rate_bp", "note"]
+    fields = [
+        "name",
+        "modifiers",
+        "quantity",
+        "unit_price_minor",
+        "vat_rate_bp",
+        "note",
+    ]
     readonly_fields = fields
 
 

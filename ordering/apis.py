@@ -87,7 +87,9 @@ class TableSessionJoinApi(APIView):
             "table": session.table.label,
             "restaurant": session.restaurant.slug,
         }
-        return Response(self.OutputSerializer(body).data, status=status.HTTP_201_CREATED)
+        return Response(
+            self.OutputSerializer(body).data, status=status.HTTP_201_CREATED
+        )
 
 
 class MenuApi(APIView):
@@ -118,7 +120,10 @@ class CartLineCreateApi(GuestApi):
         menu_item_id = serializers.IntegerField()
         quantity = serializers.IntegerField(default=1)
         modifier_ids = serializers.ListField(
-            child=serializers.IntegerField(), required=False, default=list, max_length=50
+            child=serializers.IntegerField(),
+            required=False,
+            default=list,
+            max_length=50,
         )
         note = serializers.CharField(
             required=False, allow_blank=True, default="", max_length=500
@@ -141,7 +146,9 @@ class CartLineApi(GuestApi):
     def patch(self, request, line_id: int):
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        cart = cart_line_update(guest=self.guest, line_id=line_id, **data.validated_data)
+        cart = cart_line_update(
+            guest=self.guest, line_id=line_id, **data.validated_data
+        )
         return _cart_response(cart)
 
     @extend_schema(responses={200: OrderOutputSerializer})
@@ -161,7 +168,9 @@ class CartSubmitApi(GuestApi):
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         order = order_submit(guest=self.guest, **data.validated_data)
-        return Response(OrderOutputSerializer(order).data, status=status.HTTP_201_CREATED)
+        return Response(
+            OrderOutputSerializer(order).data, status=status.HTTP_201_CREATED
+        )
 
 
 class OrderListApi(GuestApi):
@@ -253,7 +262,11 @@ class StaffTableSessionCloseApi(APIView):
 class StaffTableCodeRotateApi(APIView):
     @extend_schema(
         request=None,
-        responses={200: inline_serializer("TableCode", {"code": serializers.CharField()})},
+        responses={
+            200: inline_serializer("TableCode", {"code": serializers.CharField()})
+        },
     )
     def post(self, request, table_id: int):
-        return Response({"code": table_code_rotate(table_id=table_id, user=request.user)})
+        return Response(
+            {"code": table_code_rotate(table_id=table_id, user=request.user)}
+        )

@@ -94,4 +94,6 @@ def menu_data(
 def menu_language(restaurant: Restaurant, requested: str | None) -> str:
     """Return the requested language if the restaurant offers it, else its default."""
     requested = (requested or "")[:2]
-    return requested if requested in restaurant.languages else restaurant.default_language
+    return (
+        requested if requested in restaurant.languages else restaurant.default_language
+    )

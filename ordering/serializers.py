@@ -4,12 +4,30 @@ Everything they produce is JSON primitives: integer ids and money, ISO-8601
 UTC times, and `{language: text}` dicts for menu text frozen on order lines.
 """
 
+import datetime
+
+from django.db import models
 from rest_framework import serializers
 
 from ordering.models import Order, OrderLine
 
 
-class OrderLineOutputSerializer(serializers.ModelSerializer):
+class UtcDateTimeField(serializers.DateTimeField):
+    """Render times in UTC ('...Z') whatever the active time zone is."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("default_timezone", datetime.UTC)
+        super().__init__(*args, **kwargs)
+
+
+class OutputModelSerializer(serializers.ModelSerializer):
+    serializer_field_mapping = {
+        **serializers.ModelSerializer.serializer_field_mapping,
+        models.DateTimeField: UtcDateTimeField,
+    }
+
+
+class OrderLineOutputSerializer(OutputModelSerializer):
     added_by = serializers.IntegerField(source="added_by_id", allow_null=True)
 
     class Meta:
@@ -30,7 +48,7 @@ class OrderLineOutputSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class OrderOutputSerializer(serializers.ModelSerializer):
+class OrderOutputSerializer(OutputModelSerializer):
     lines = OrderLineOutputSerializer(many=True, read_only=True)
     currency = serializers.CharField(source="restaurant.currency")
     table_session = serializers.IntegerField(source="table_session_id")

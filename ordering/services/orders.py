@@ -290,6 +290,7 @@ def order_submit(*, guest: Guest, cart_id: int, note: str = "") -> Order:
     guest_session_check(guest)
     _rate_limit(guest.table_session_id)
     with transaction.atomic():
+        guest_session_check(guest, lock=True)
         cart = Order.objects.select_for_update().filter(pk=cart_id, guest=guest).first()
         if cart is None:
             raise NotFoundError(_("That cart does not exist."), code="unknown_cart")

@@ -204,7 +204,16 @@ def table_code_rotate(*, table_id: int, user) -> str:
     return table_code_make(table_id=table.pk, version=table.qr_version)
 
 
-def guest_session_check(guest: Guest) -> None:
-    """Raise TableClosedError if the guest's visit has ended."""
-    if not guest.table_session.is_open:
+def guest_session_check(guest: Guest, *, lock: bool = False) -> None:
+    """Raise TableClosedError if the guest's visit has ended.
+
+    Reads the session afresh (optionally locking it, to serialize with staff
+    closing it) rather than trusting the copy loaded with the guest.
+    """
+    sessions = TableSession.objects.filter(pk=guest.table_session_id)
+    if lock:
+        sessions = sessions.select_for_update()
+    status = sessions.values_list("status", flat=True).first()
+    guest.table_session.status = status or TableSessionStatus.CLOSED
+    if status != TableSessionStatus.OPEN:
         raise TableClosedError()

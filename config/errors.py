@@ -28,7 +28,7 @@ def _flatten(detail) -> str:
     return str(detail)
 
 
-def _field_errors(detail) -> dict:
+def _field_errors(detail) -> dict | list | str:
     if isinstance(detail, dict):
         return {key: _field_errors(value) for key, value in detail.items()}
     if isinstance(detail, list):

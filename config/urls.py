@@ -14,6 +14,7 @@ urlpatterns = [
         name="api-docs",
     ),
     path("i18n/", include("django.conf.urls.i18n")),
+    path("accounts/", include("django.contrib.auth.urls")),
     path("admin/", admin.site.urls),
     # Menu photos; a deployment behind a proxy serves MEDIA_ROOT itself.
     path(

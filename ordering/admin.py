@@ -129,7 +129,7 @@ class MenuItemAdmin(admin.ModelAdmin):
 class GuestInline(admin.TabularInline):
     model = Guest
     extra = 0
-    fields = ["display_name", "language", "created_at"]
+    fields = ("display_name", "language", "created_at")
     readonly_fields = fields
     can_delete = False
 
@@ -156,14 +156,14 @@ class OrderLineInline(admin.TabularInline):
     model = OrderLine
     extra = 0
     can_delete = False
-    fields = [
+    fields = (
         "name",
         "modifiers",
         "quantity",
         "unit_price_minor",
         "vat_rate_bp",
         "note",
-    ]
+    )
     readonly_fields = fields
 
 

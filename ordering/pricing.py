@@ -37,20 +37,25 @@ def check_item_orderable(item: MenuItem, *, local_time: datetime.time) -> None:
             extra={"menu_item_id": item.pk},
         )
     for windowed in (item.category, item):
-        if not windowed.is_in_window(local_time):
+        start, end = windowed.available_from, windowed.available_until
+        if (
+            start is not None
+            and end is not None
+            and not windowed.is_in_window(local_time)
+        ):
             raise ItemUnavailableError(
                 _("%(name)s can be ordered between %(start)s and %(end)s.")
                 % {
                     "name": name,
-                    "start": windowed.available_from.strftime("%H:%M"),
-                    "end": windowed.available_until.strftime("%H:%M"),
+                    "start": start.strftime("%H:%M"),
+                    "end": end.strftime("%H:%M"),
                 },
                 extra={"menu_item_id": item.pk},
             )
 
 
 def check_quantity(quantity: int) -> None:
-    maximum = settings.TABLESIDE["MAX_LINE_QUANTITY"]
+    maximum: int = settings.TABLESIDE["MAX_LINE_QUANTITY"]
     if not isinstance(quantity, int) or quantity < 1:
         raise CartError(_("Choose a quantity of at least 1."), code="invalid_quantity")
     if quantity > maximum:

@@ -123,9 +123,15 @@ def restaurant(db) -> Restaurant:
 def menu(restaurant) -> Menu:
     """A small menu: a soup, a steak with required and optional choices,
     a beer at the alcohol rate and a lunch-only dish."""
-    starters = CategoryFactory(restaurant=restaurant, name_fi="Keitot")
-    mains = CategoryFactory(restaurant=restaurant, name_fi="Pääruoat")
-    drinks = CategoryFactory(restaurant=restaurant, name_fi="Juomat")
+    starters = CategoryFactory(
+        restaurant=restaurant, name_fi="Keitot", name_sv="Soppor", name_en="Soups"
+    )
+    mains = CategoryFactory(
+        restaurant=restaurant, name_fi="Pääruoat", name_sv="Varmrätter", name_en="Mains"
+    )
+    drinks = CategoryFactory(
+        restaurant=restaurant, name_fi="Juomat", name_sv="Drycker", name_en="Drinks"
+    )
     soup = MenuItemFactory(
         restaurant=restaurant,
         category=starters,

@@ -5,6 +5,7 @@ cache) so the demo runs with no configuration at all.
 """
 
 from pathlib import Path
+from typing import Any
 
 from django.utils.translation import gettext_lazy as _
 
@@ -117,7 +118,8 @@ AUTH_PASSWORD_VALIDATORS = [
         "NumericPasswordValidator",
     )
 ]
-LOGIN_URL = "admin:login"
+LOGIN_URL = "login"
+LOGIN_REDIRECT_URL = "/"
 
 LANGUAGE_CODE = "fi"
 LANGUAGES = [("fi", _("Finnish")), ("sv", _("Swedish")), ("en", _("English"))]
@@ -182,7 +184,7 @@ SPECTACULAR_SETTINGS = {
 }
 
 # Product rules that operators may tune.
-TABLESIDE = {
+TABLESIDE: dict[str, Any] = {
     # Most orders a table session may place per window; a double-tap or a
     # script cannot flood the kitchen.
     "ORDER_RATE_LIMIT": env_int("TABLESIDE_ORDER_RATE_LIMIT", 6),

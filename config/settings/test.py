@@ -22,8 +22,10 @@ if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
     DATABASES["default"]["TEST"] = {"NAME": str(BASE_DIR / ".test-db.sqlite3")}
 
 if REDIS_URL:
-    # Each run gets its own key space so parallel or aborted runs never mix.
-    _RUN_PREFIX = f"{REDIS_PREFIX}:test:{os.getpid()}"
+    # Each run gets its own key space so parallel or aborted runs never mix;
+    # server processes a test starts inherit the run id and share it.
+    _RUN = os.environ.setdefault("TABLESIDE_TEST_RUN", str(os.getpid()))
+    _RUN_PREFIX = f"{REDIS_PREFIX}:test:{_RUN}"
     CHANNEL_LAYERS = {
         "default": {
             "BACKEND": "channels_redis.core.RedisChannelLayer",

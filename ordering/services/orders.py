@@ -236,7 +236,7 @@ def _reprice(cart: Order, restaurant: Restaurant) -> list[int]:
     local_time = _local_time(restaurant)
     changed = []
     for line in lines:
-        item = items.get(line.menu_item_id)
+        item = items.get(line.menu_item_id) if line.menu_item_id else None
         if item is None:
             raise _unknown_item(line.menu_item_id)
         priced = price_line(

@@ -31,8 +31,9 @@ async def _connect(token: str | None, origin: bytes = b"http://localhost"):
     return communicator, connected, code
 
 
-@pytest.fixture
-async def _close_db():
+@pytest.fixture(autouse=True)
+async def _close_db_connections():
+    """PostgreSQL teardown stalls on connections left open by async tests."""
     yield
     await sync_to_async(connections.close_all)()
 
@@ -43,7 +44,7 @@ def _place(menu, code):
     return guest, token, order_submit(guest=guest, cart_id=cart.pk)
 
 
-async def test_phone_gets_a_snapshot_then_live_status(menu, table_code, _close_db):
+async def test_phone_gets_a_snapshot_then_live_status(menu, table_code):
     # given: an order placed at the table
     guest, token, order = await sync_to_async(_place)(menu, table_code)
     cook = await sync_to_async(StaffFactory)(restaurant=menu.restaurant, role="kitchen")
@@ -66,7 +67,7 @@ async def test_phone_gets_a_snapshot_then_live_status(menu, table_code, _close_d
     await phone.disconnect()
 
 
-async def test_second_phone_sees_the_first_phones_order(menu, table_code, _close_db):
+async def test_second_phone_sees_the_first_phones_order(menu, table_code):
     # given: phone B at the table before phone A orders
     _, token_b = await sync_to_async(table_session_join)(code=table_code)
     phone_b, _, _ = await _connect(token_b)
@@ -81,18 +82,18 @@ async def test_second_phone_sees_the_first_phones_order(menu, table_code, _close
     await phone_b.disconnect()
 
 
-async def test_phone_without_a_guest_is_refused(db, _close_db):
+async def test_phone_without_a_guest_is_refused(db):
     phone, connected, _ = await _connect(None)
     assert not connected
 
 
-async def test_foreign_origin_is_refused(menu, table_code, _close_db):
+async def test_foreign_origin_is_refused(menu, table_code):
     _, token = await sync_to_async(table_session_join)(code=table_code)
     phone, connected, _ = await _connect(token, origin=b"http://evil.example")
     assert not connected
 
 
-async def test_ended_visit_is_told_and_closed(menu, table_code, _close_db):
+async def test_ended_visit_is_told_and_closed(menu, table_code):
     # given
     guest, token = await sync_to_async(table_session_join)(code=table_code)
     waiter = await sync_to_async(StaffFactory)(restaurant=menu.restaurant)
@@ -107,7 +108,7 @@ async def test_ended_visit_is_told_and_closed(menu, table_code, _close_db):
     assert closed == {"type": "websocket.close", "code": 4410}
 
 
-async def test_ping_gets_pong_and_nothing_else_is_accepted(menu, table_code, _close_db):
+async def test_ping_gets_pong_and_nothing_else_is_accepted(menu, table_code):
     _, token = await sync_to_async(table_session_join)(code=table_code)
     phone, _, _ = await _connect(token)
     await phone.receive_json_from(timeout=3)

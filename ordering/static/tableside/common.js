@@ -5,7 +5,9 @@ window.Tableside = (() => {
   const json = (id) => JSON.parse(document.getElementById(id).textContent);
   const boot = json("boot");
   const T = json("strings");
-  const money = new Intl.NumberFormat(boot.lang, { style: "currency", currency: boot.currency });
+  // British English reads like the rest of Europe: 24-hour clock, € before.
+  const locale = boot.lang === "en" ? "en-GB" : boot.lang;
+  const money = new Intl.NumberFormat(locale, { style: "currency", currency: boot.currency });
   const fmt = (minor) => money.format(minor / 100);
   const t = (key, vars = {}) => T[key].replace(/%\((\w+)\)s/g, (_, k) => vars[k]);
   const csrf = () => (document.cookie.match(/(?:^|; )csrftoken=([^;]+)/) || [])[1] || "";
@@ -40,5 +42,5 @@ window.Tableside = (() => {
     return node;
   }
 
-  return { $, boot, T, t, fmt, api, el, pick };
+  return { $, boot, T, t, fmt, api, el, pick, locale };
 })();

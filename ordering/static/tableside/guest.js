@@ -125,7 +125,10 @@
 
   document.querySelectorAll(".item-open").forEach((button) =>
     button.addEventListener("click", () => openDish(button.closest(".item"))));
-  dishForm.addEventListener("change", refreshDish);
+  dishForm.addEventListener("change", () => {
+    $("#dish-error").textContent = "";
+    refreshDish();
+  });
   dishForm.addEventListener("click", (event) => {
     const step = event.target.closest("[data-step]");
     if (!step) return;

@@ -1,7 +1,7 @@
 /* Orders page: the table's orders, live. */
 "use strict";
 (() => {
-  const { $, boot, T, t, fmt, el, pick } = window.Tableside;
+  const { $, boot, T, t, fmt, el, pick, locale } = window.Tableside;
   const orders = new Map();
   const live = $("#live");
 
@@ -17,7 +17,7 @@
 
   function card(order) {
     const mine = order.guest === boot.guest;
-    const placed = new Date(order.placed_at).toLocaleTimeString(boot.lang, { hour: "2-digit", minute: "2-digit" });
+    const placed = new Date(order.placed_at).toLocaleTimeString(locale, { hour: "2-digit", minute: "2-digit" });
     return el("article", { class: `order${order.status === "cancelled" ? " is-cancelled" : ""}`, "data-order": order.id, "data-status": order.status },
       el("header", {},
         el("h2", { text: t("order_number", { number: order.number }) }),

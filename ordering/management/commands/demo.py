@@ -1,0 +1,112 @@
+"""`manage.py demo`: migrate, seed the demo bistro, serve it, say where to look."""
+
+import io
+import os
+import signal
+import subprocess
+import sys
+import time
+
+import segno
+from django.conf import settings
+from django.core.management import call_command
+from django.core.management.base import BaseCommand
+
+from ordering.demo.seed import seed_demo
+from ordering.tokens import table_code_make
+
+
+class Command(BaseCommand):
+    help = "Set up and run the Tableside demo on the embedded defaults."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--host", default="127.0.0.1")
+        parser.add_argument("--port", type=int, default=8000)
+        parser.add_argument(
+            "--no-serve", action="store_true", help="Set up and seed, then exit."
+        )
+
+    def handle(self, *args, host: str, port: int, no_serve: bool, **options):
+        self.stdout.write("demo: applying database migrations…")
+        call_command("migrate", interactive=False, verbosity=0)
+        self.stdout.write("demo: seeding Bistro Saaristo (skipped where it exists)…")
+        info = seed_demo(stdout=self.stdout)
+        self.stdout.write("demo: collecting static files…")
+        call_command("collectstatic", interactive=False, verbosity=0)
+        base = f"http://{host}:{port}"
+        self._announce(info, base)
+        if not no_serve:
+            self._serve(host, port)
+
+    def _announce(self, info, base: str) -> None:
+        table = info.table
+        link = (
+            f"{base}/t/{table_code_make(table_id=table.pk, version=table.qr_version)}/"
+        )
+        qr = segno.make(link, error="m")
+        self.stdout.write("")
+        self.stdout.write(self.style.SUCCESS(f"Guest menu for table {table.label}:"))
+        self.stdout.write(f"  {link}")
+        drawing = io.StringIO()
+        qr.terminal(out=drawing, compact=True)
+        self.stdout.write(drawing.getvalue(), ending="")
+        self.stdout.write(self.style.SUCCESS("Staff and admin:"))
+        self.stdout.write(f"  admin      {base}/admin/")
+        self.stdout.write(f"  API docs   {base}/api/docs/")
+        for username, password, role in info.credentials:
+            self.stdout.write(f"  {role:<10} user {username:<8} password {password}")
+        self.stdout.write("")
+
+    def _serve(self, host: str, port: int) -> None:
+        env = {
+            **os.environ,
+            "DJANGO_SETTINGS_MODULE": os.environ.get(
+                "DJANGO_SETTINGS_MODULE", "config.settings.dev"
+            ),
+        }
+        # The demo shows the product as it runs in production: no debug pages,
+        # compressed and cached static files.
+        env.setdefault("DEBUG", "false")
+        manage = [sys.executable, str(settings.BASE_DIR / "manage.py")]
+        children = [
+            subprocess.Popen(
+                [
+                    sys.executable,
+                    "-m",
+                    "daphne",
+                    "-b",
+                    host,
+                    "-p",
+                    str(port),
+                    "config.asgi:application",
+                ],
+                env=env,
+            ),
+            subprocess.Popen([*manage, "db_worker", "--no-startup-delay"], env=env),
+            subprocess.Popen(
+                [*manage, "run_periodic"], env=env, stdout=subprocess.DEVNULL
+            ),
+        ]
+        self.stdout.write(f"demo: serving on http://{host}:{port} (Ctrl-C stops)")
+        try:
+            while all(child.poll() is None for child in children):
+                time.sleep(0.5)
+            self.stderr.write("demo: a server process stopped; shutting down the rest.")
+        except KeyboardInterrupt:
+            self.stdout.write("\ndemo: stopping…")
+        finally:
+            _stop(children)
+
+
+def _stop(children: list[subprocess.Popen]) -> None:
+    """Stop children: TERM, then KILL after 5 s (Daphne may hang on TERM)."""
+    for child in children:
+        if child.poll() is None:
+            child.send_signal(signal.SIGTERM)
+    deadline = time.monotonic() + 5
+    for child in children:
+        try:
+            child.wait(timeout=max(0.1, deadline - time.monotonic()))
+        except subprocess.TimeoutExpired:
+            child.kill()
+            child.wait()

@@ -1,0 +1,109 @@
+"""Playwright driving Debian's Chromium against a real Daphne process.
+
+Every test here is marked `browser`; see tests/conftest.py for when they run.
+"""
+
+import os
+from pathlib import Path
+
+import httpx
+import pytest
+from playwright.sync_api import sync_playwright
+
+from tests.conftest import CHROMIUM
+from tests.live import DaphneServer
+
+# Playwright's sync API runs an event loop in this thread; Django's ORM calls
+# from test code are still plain synchronous calls.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+SCREENSHOTS = Path(__file__).resolve().parents[2] / "artifacts" / "screenshots"
+PHONE = {"width": 390, "height": 844}
+CHROMIUM_ARGS = [
+    "--headless=new",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+def pytest_collection_modifyitems(items):
+    for item in items:
+        item.add_marker(pytest.mark.browser)
+
+
+@pytest.fixture(scope="session")
+def browser():
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(
+            executable_path=CHROMIUM, args=CHROMIUM_ARGS
+        )
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def server(transactional_db):
+    """A Daphne process on the test database, for one test."""
+    daphne = DaphneServer().start()
+    yield daphne
+    daphne.stop()
+
+
+@pytest.fixture
+def phone(browser):
+    """Open a new phone (its own cookies), 390×844, English, slow-ish network."""
+    contexts = []
+
+    def _phone(locale: str = "en-GB"):
+        context = browser.new_context(
+            viewport=PHONE,
+            device_scale_factor=2,
+            is_mobile=True,
+            has_touch=True,
+            locale=locale,
+        )
+        context.set_default_timeout(10_000)
+        contexts.append(context)
+        return context.new_page()
+
+    yield _phone
+    for context in contexts:
+        context.close()
+
+
+@pytest.fixture
+def shoot():
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+
+    def _shoot(page, name: str) -> None:
+        page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=False)
+
+    return _shoot
+
+
+@pytest.fixture
+def staff_http(server, staff):
+    """An HTTP client logged in as kitchen staff of the test restaurant."""
+
+    def _client(role: str = "kitchen") -> httpx.Client:
+        user = staff(role)
+        client = httpx.Client(base_url=server.url, timeout=10)
+        client.get("/accounts/login/")
+        client.post(
+            "/accounts/login/",
+            data={
+                "username": user.username,
+                "password": "pw",
+                "csrfmiddlewaretoken": client.cookies["csrftoken"],
+            },
+        )
+        assert "sessionid" in client.cookies, "staff login failed"
+        client.headers["X-CSRFToken"] = client.cookies["csrftoken"]
+        return client
+
+    return _client

@@ -81,6 +81,11 @@ def _page_context(guest: Guest) -> dict:
 
 
 @require_GET
+def home(request):
+    return render(request, "home.html")
+
+
+@require_GET
 def table_scan(request, code: str):
     """Join the table named by a QR code and go to its menu."""
     try:

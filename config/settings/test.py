@@ -16,15 +16,16 @@ STORAGES = {
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
 
+# One id per test run, inherited by the server processes a test starts: runs
+# side by side never share a database file or Redis keys.
+_RUN = os.environ.setdefault("TABLESIDE_TEST_RUN", str(os.getpid()))
+
 if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
     # A file, not memory: live-server tests run Daphne in another process
     # that must see the same test database.
-    DATABASES["default"]["TEST"] = {"NAME": str(BASE_DIR / ".test-db.sqlite3")}
+    DATABASES["default"]["TEST"] = {"NAME": str(BASE_DIR / f".test-db-{_RUN}.sqlite3")}
 
 if REDIS_URL:
-    # Each run gets its own key space so parallel or aborted runs never mix;
-    # server processes a test starts inherit the run id and share it.
-    _RUN = os.environ.setdefault("TABLESIDE_TEST_RUN", str(os.getpid()))
     _RUN_PREFIX = f"{REDIS_PREFIX}:test:{_RUN}"
     CHANNEL_LAYERS = {
         "default": {

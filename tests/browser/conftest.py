@@ -59,8 +59,9 @@ def phone(browser):
     """Open a new phone (its own cookies), 390×844, English, slow-ish network."""
     contexts = []
 
-    def _phone(locale: str = "en-GB"):
+    def _phone(locale: str = "en-GB", *, bypass_csp: bool = False):
         context = browser.new_context(
+            bypass_csp=bypass_csp,
             viewport=PHONE,
             device_scale_factor=2,
             is_mobile=True,
@@ -107,3 +108,26 @@ def staff_http(server, staff):
         return client
 
     return _client
+
+
+AXE_JS = Path(__import__("axe_playwright_python").__file__).parent / "axe.min.js"
+
+
+@pytest.fixture
+def axe():
+    """Return a checker listing moderate, serious and critical axe-core violations.
+
+    Needs a page opened with `bypass_csp=True`: axe is injected inline.
+    """
+
+    def _check(page, impacts=("moderate", "serious", "critical")) -> list[str]:
+        page.add_script_tag(path=str(AXE_JS))
+        result = page.evaluate("() => axe.run(document)")
+        return [
+            f"{v['impact']}: {v['id']} ({v['help']}) at "
+            + ", ".join(n["target"][0] for n in v["nodes"][:3])
+            for v in result["violations"]
+            if v["impact"] in impacts
+        ]
+
+    return _check

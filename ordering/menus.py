@@ -69,6 +69,9 @@ def menu_data(
             for group in item.modifier_groups.all():
                 groups.setdefault(group.pk, _group(group, lang))
             items.append(_item(item, category, lang, local))
+        # What can be ordered now comes first; sold-out and out-of-hours dishes
+        # stay visible (guests look for them) but below.
+        items.sort(key=lambda entry: not entry["orderable_now"])
         if items:
             categories.append(
                 {
@@ -78,6 +81,9 @@ def menu_data(
                     "items": items,
                 }
             )
+    categories.sort(
+        key=lambda entry: not any(item["orderable_now"] for item in entry["items"])
+    )
     return {
         "restaurant": {
             "slug": restaurant.slug,

@@ -58,8 +58,10 @@ def pytest_collection_modifyitems(config, items):
         (drop if needs else keep).append(item)
     if drop:
         config.hook.pytest_deselected(items=drop)
-        items[:] = keep
         config._tableside_deselected = (len(drop), missing)
+    # Browser tests last: while Playwright runs, its event loop occupies this
+    # thread and async tests cannot start their own.
+    items[:] = sorted(keep, key=lambda item: "tests/browser/" in item.nodeid)
 
 
 def pytest_terminal_summary(terminalreporter, exitstatus, config):
@@ -84,6 +86,15 @@ def pytest_sessionfinish(session, exitstatus):
                     f"tableside: {len(skipped)} tests were skipped; "
                     "with TABLESIDE_REQUIRE set, a skip is a failure."
                 )
+
+
+@pytest.fixture(autouse=True)
+def _english():
+    """Tests read messages in English, whatever an earlier request activated."""
+    from django.utils import translation
+
+    with translation.override("en"):
+        yield
 
 
 @pytest.fixture(autouse=True)

@@ -115,7 +115,7 @@ def _names(rng: random.Random) -> list[tuple[str, str, str]]:
         firsts, lasts = first_names.split(), last_names.split()
         while count:
             first, last = rng.choice(firsts), rng.choice(lasts)
-            email = f"{_ascii(first)}.{_ascii(last)}@example.fi"
+            email = f"{_ascii(first)}.{_ascii(last)}@example.com"
             if email in emails:
                 continue
             emails.add(email)

@@ -2,7 +2,11 @@
 
 import re
 
+import pytest
+
 from ordering.tokens import table_code_make
+
+pytestmark = pytest.mark.browser
 
 
 def test_guest_pages_have_no_serious_accessibility_problems(

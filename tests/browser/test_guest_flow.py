@@ -2,10 +2,13 @@
 
 import re
 
+import pytest
 from playwright.sync_api import expect
 
 from ordering.models import Order
 from ordering.tokens import table_code_make
+
+pytestmark = pytest.mark.browser
 
 
 def _status_of(page, number: int):

@@ -10,7 +10,7 @@ import time
 import segno
 from django.conf import settings
 from django.core.management import call_command
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 
 from ordering.demo.seed import seed_demo
 from ordering.tokens import table_code_make
@@ -27,6 +27,9 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, host: str, port: int, no_serve: bool, **options):
+        if settings.SETTINGS_MODULE.endswith("production"):
+            # The demo prints its staff passwords; never on a real deployment.
+            raise CommandError("The demo does not run with production settings.")
         self.stdout.write("demo: applying database migrations…")
         call_command("migrate", interactive=False, verbosity=0)
         self.stdout.write("demo: seeding Bistro Saaristo (skipped where it exists)…")
@@ -53,8 +56,10 @@ class Command(BaseCommand):
         self.stdout.write(self.style.SUCCESS("Staff and admin:"))
         self.stdout.write(f"  admin      {base}/admin/")
         self.stdout.write(f"  API docs   {base}/api/docs/")
-        for username, password, role in info.credentials:
-            self.stdout.write(f"  {role:<10} user {username:<8} password {password}")
+        for login in info.staff:
+            self.stdout.write(
+                f"  {login.role:<10} user {login.username:<8} password {login.password}"
+            )
         self.stdout.write("")
 
     def _serve(self, host: str, port: int) -> None:

@@ -18,7 +18,7 @@ from ordering.selectors import (
     restaurant_get,
     table_session_orders,
 )
-from ordering.serializers import OrderOutputSerializer
+from ordering.serializers import MenuOutputSerializer, OrderOutputSerializer
 from ordering.services.orders import (
     cart_line_add,
     cart_line_remove,
@@ -99,7 +99,7 @@ class MenuApi(APIView):
 
     @extend_schema(
         parameters=[OpenApiParameter("lang", str, enum=["fi", "sv", "en"])],
-        responses={200: dict},
+        responses={200: MenuOutputSerializer},
     )
     def get(self, request, slug: str):
         restaurant = restaurant_get(slug=slug)

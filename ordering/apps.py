@@ -5,3 +5,7 @@ from django.utils.translation import gettext_lazy as _
 class OrderingConfig(AppConfig):
     name = "ordering"
     verbose_name = _("Ordering")
+
+    def ready(self):
+        # Registers the OpenAPI description of guest authentication.
+        import config.schema  # noqa: F401

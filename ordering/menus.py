@@ -62,9 +62,9 @@ def menu_data(
     """Return the restaurant's visible menu in `lang` as plain values."""
     local = (now or timezone.now()).astimezone(restaurant.tzinfo).time()
     groups: dict[int, dict] = {}
-    categories = []
+    categories: list[dict] = []
     for category in menu_categories(restaurant=restaurant):
-        items = []
+        items: list[dict] = []
         for item in category.items.all():
             for group in item.modifier_groups.all():
                 groups.setdefault(group.pk, _group(group, lang))

@@ -78,3 +78,60 @@ def order_data(order: Order) -> dict:
     """Return an order as plain JSON values (for events and snapshots)."""
     data = OrderOutputSerializer(order).data
     return {**data, "lines": [dict(line) for line in data["lines"]]}
+
+
+# The menu's shape, for the API documentation (menus.menu_data builds it).
+
+
+class MenuModifierOutputSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    name = serializers.CharField()
+    price_delta_minor = serializers.IntegerField()
+    is_default = serializers.BooleanField()
+    is_available = serializers.BooleanField()
+    allergens = serializers.ListField(child=serializers.CharField())
+
+
+class MenuModifierGroupOutputSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    name = serializers.CharField()
+    min = serializers.IntegerField()
+    max = serializers.IntegerField()
+    modifiers = MenuModifierOutputSerializer(many=True)
+
+
+class MenuItemOutputSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    name = serializers.CharField()
+    description = serializers.CharField()
+    price_minor = serializers.IntegerField(help_text="Price with VAT, in cents.")
+    vat_rate_bp = serializers.IntegerField(help_text="2550 = 25.5 %")
+    allergens = serializers.ListField(child=serializers.CharField())
+    diets = serializers.ListField(child=serializers.CharField())
+    photo = serializers.CharField(allow_null=True)
+    course = serializers.IntegerField()
+    is_available = serializers.BooleanField(help_text="False when sold out.")
+    orderable_now = serializers.BooleanField()
+    window = serializers.CharField(allow_null=True, help_text="Serving hours.")
+    modifier_groups = serializers.ListField(child=serializers.IntegerField())
+
+
+class MenuCategoryOutputSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    name = serializers.CharField()
+    window = serializers.CharField(allow_null=True)
+    items = MenuItemOutputSerializer(many=True)
+
+
+class MenuRestaurantOutputSerializer(serializers.Serializer):
+    slug = serializers.CharField()
+    name = serializers.CharField()
+    currency = serializers.CharField()
+    languages = serializers.ListField(child=serializers.CharField())
+
+
+class MenuOutputSerializer(serializers.Serializer):
+    restaurant = MenuRestaurantOutputSerializer()
+    language = serializers.CharField()
+    categories = MenuCategoryOutputSerializer(many=True)
+    modifier_groups = MenuModifierGroupOutputSerializer(many=True)

@@ -13,13 +13,13 @@ import datetime
 import random
 import secrets
 from dataclasses import dataclass
-from typing import TextIO
 
 from django.db.models import F
 
 # The demo writes members and identifications directly: loyalty has no
 # services for this yet, and bulk_create is what keeps the seed fast.
 from loyalty.models import Identification, Member
+from ordering.demo import Writer
 from ordering.demo.dishes import DemoMenu
 from ordering.demo.people import Profile
 from ordering.demo.visits import Visit, visits_plan
@@ -148,7 +148,7 @@ def _write_batch(
 
 
 def history_create(
-    *, restaurant: Restaurant, now: datetime.datetime, stdout: TextIO | None = None
+    *, restaurant: Restaurant, now: datetime.datetime, stdout: Writer | None = None
 ) -> HistorySummary | None:
     """Write six months of closed visits ending at `now`; None if already there.
 

@@ -7,13 +7,13 @@ dish and choice names), and the history is written only once.
 
 import datetime
 from dataclasses import dataclass
-from typing import Any, TextIO
+from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.db import models, transaction
 from django.utils import timezone
 
-from ordering.demo import menu
+from ordering.demo import Writer, menu
 from ordering.demo.history import HistorySummary, history_create
 from ordering.models import (
     Area,
@@ -54,7 +54,7 @@ STAFF = (
 )
 
 
-def _say(stdout: TextIO | None, text: str) -> None:
+def _say(stdout: Writer | None, text: str) -> None:
     if stdout is not None:
         stdout.write(text + "\n")
 
@@ -112,7 +112,7 @@ def _seed_tables(*, restaurant: Restaurant) -> list[Table]:
     return tables
 
 
-def _seed_staff(*, restaurant: Restaurant, stdout: TextIO | None) -> None:
+def _seed_staff(*, restaurant: Restaurant, stdout: Writer | None) -> None:
     user_model = get_user_model()
     for login in STAFF:
         user = user_model._default_manager.filter(username=login.username).first()
@@ -202,7 +202,7 @@ def _seed_menu(*, restaurant: Restaurant) -> int:
 
 @transaction.atomic
 def seed_demo(
-    *, stdout: TextIO | None = None, now: datetime.datetime | None = None
+    *, stdout: Writer | None = None, now: datetime.datetime | None = None
 ) -> DemoInfo:
     """Create or refresh the demo restaurant and return what to print about it.
 

@@ -193,18 +193,14 @@ def cart_line_update(
     cart, line = _cart_line_for_update(guest, line_id)
     if note is not None:
         line.note = _clean_note(note)
-    priced = (
-        _price_one(
-            guest.table_session.restaurant,
-            menu_item_id=line.menu_item_id,
-            modifier_ids=_modifier_ids(line),
-            quantity=quantity,
-        )
-        if line.menu_item_id
-        else None
-    )
-    if priced is None:
+    if line.menu_item_id is None:  # the dish was deleted from the menu
         raise _unknown_item(None)
+    priced = _price_one(
+        guest.table_session.restaurant,
+        menu_item_id=line.menu_item_id,
+        modifier_ids=_modifier_ids(line),
+        quantity=quantity,
+    )
     _apply(line, priced, quantity)
     line.full_clean(exclude=["order", "menu_item", "added_by"])
     line.save()
@@ -215,6 +211,7 @@ def cart_line_update(
 
 @transaction.atomic
 def cart_line_remove(*, guest: Guest, line_id: int) -> Order:
+    """Take a line out of the guest's cart."""
     guest_session_check(guest)
     cart, line = _cart_line_for_update(guest, line_id)
     line.delete()

@@ -6,6 +6,8 @@ Seeds the demo bistro into a throwaway database (or DATABASE_URL), starts two
 Daphne processes on loopback (Tableside and a one-view bare Django app), and
 prints per endpoint the latency one request at a time (p50, p95), the
 throughput with concurrent clients, and the ratio of each to the bare view.
+"same, our middleware" is a trivial view behind Tableside's middleware stack
+(sessions, CSRF, locale, CSP, compression): the framework's share of the cost.
 Not a test: numbers go in the README.
 """
 
@@ -123,6 +125,7 @@ async def _run(
 
     endpoints = {
         "bare Django JSON view": lambda i: bare.get("/bare"),
+        "same, our middleware": lambda i: phones[i % concurrency].get("/healthz"),
         "GET menu API": lambda i: phones[i % concurrency].get(
             "/api/v1/restaurants/saaristo/menu"
         ),

@@ -21,6 +21,7 @@ from ordering.models import (
     Table,
     TableSession,
 )
+from ordering.services.menu import menu_changed
 from ordering.services.orders import order_status_set
 from ordering.services.tables import table_code_rotate, table_session_close
 from ordering.tokens import table_code_make
@@ -38,6 +39,33 @@ def _run(modeladmin, request, queryset, call):
         modeladmin.message_user(request, _("%d updated.") % done, messages.SUCCESS)
 
 
+class MenuEditAdmin(admin.ModelAdmin):
+    """Any admin edit of what guests see retires the cached menus."""
+
+    def _changed(self, obj) -> None:
+        # Inside the admin's transaction: the new version and the new rows
+        # become visible together.
+        menu_changed(restaurant_id=getattr(obj, "restaurant_id", None) or obj.pk)
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        self._changed(obj)
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        self._changed(form.instance)
+
+    def delete_model(self, request, obj):
+        super().delete_model(request, obj)
+        self._changed(obj)
+
+    def delete_queryset(self, request, queryset):
+        restaurant_ids = {getattr(o, "restaurant_id", None) or o.pk for o in queryset}
+        super().delete_queryset(request, queryset)
+        for restaurant_id in restaurant_ids:
+            menu_changed(restaurant_id=restaurant_id)
+
+
 class StaffInline(admin.TabularInline):
     model = StaffMember
     extra = 0
@@ -45,7 +73,7 @@ class StaffInline(admin.TabularInline):
 
 
 @admin.register(Restaurant)
-class RestaurantAdmin(admin.ModelAdmin):
+class RestaurantAdmin(MenuEditAdmin):
     list_display = ["name", "slug", "currency", "timezone", "is_active"]
     prepopulated_fields = {"slug": ["name"]}
     inlines = [StaffInline]
@@ -90,14 +118,14 @@ class ModifierInline(admin.TabularInline):
 
 
 @admin.register(ModifierGroup)
-class ModifierGroupAdmin(admin.ModelAdmin):
+class ModifierGroupAdmin(MenuEditAdmin):
     list_display = ["name_fi", "restaurant", "min_choices", "max_choices"]
     list_filter = ["restaurant"]
     inlines = [ModifierInline]
 
 
 @admin.register(MenuCategory)
-class MenuCategoryAdmin(admin.ModelAdmin):
+class MenuCategoryAdmin(MenuEditAdmin):
     list_display = [
         "name_fi",
         "name_sv",
@@ -111,7 +139,7 @@ class MenuCategoryAdmin(admin.ModelAdmin):
 
 
 @admin.register(MenuItem)
-class MenuItemAdmin(admin.ModelAdmin):
+class MenuItemAdmin(MenuEditAdmin):
     list_display = [
         "name_fi",
         "category",

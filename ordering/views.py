@@ -1,6 +1,7 @@
 """Guest pages. Server-rendered for a fast first paint on a slow phone; the
 page script then talks to the REST API and the table's websocket."""
 
+from django.http import JsonResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
@@ -10,7 +11,7 @@ from django.views.decorators.http import require_GET
 from ordering.dietary import ALLERGENS, DIETS
 from ordering.exceptions import DomainError, TableClosedError
 from ordering.guest_auth import guest_from_request, remember_guest, session_token
-from ordering.menus import menu_data, menu_language
+from ordering.menus import availability_key, menu_data, menu_language
 from ordering.models import Guest, OrderStatus
 from ordering.selectors import cart_get, table_session_snapshot
 from ordering.serializers import OrderOutputSerializer
@@ -81,6 +82,12 @@ def _page_context(guest: Guest) -> dict:
 
 
 @require_GET
+def healthz(request):
+    """Answer load balancers: the process serves requests (no database)."""
+    return JsonResponse({"ok": True})
+
+
+@require_GET
 def home(request):
     return render(request, "home.html")
 
@@ -121,6 +128,7 @@ def table_menu(request):
     cart = cart_get(guest=guest)
     context.update(
         menu=menu,
+        menu_key=availability_key(menu),
         allergens=ALLERGENS,
         diets=DIETS,
         boot={

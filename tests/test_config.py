@@ -24,7 +24,7 @@ BASE = Path(__file__).resolve().parent.parent
                 "HOST": "db.internal",
                 "PORT": "6543",
                 "CONN_MAX_AGE": 0,
-                "OPTIONS": {"sslmode": "require"},
+                "OPTIONS": {"pool": True, "sslmode": "require"},
             },
         ),
         (
@@ -43,7 +43,14 @@ def test_database_from_url(_case, url, expected):
     # when
     config = database_from_url(url, base_dir=Path("/base"))
     # then
-    assert config == expected
+    assert {key: config[key] for key in expected} == expected
+
+
+def test_sqlite_is_tuned_for_a_server_and_a_worker_at_once():
+    config = database_from_url("sqlite:///db.sqlite3", base_dir=Path("/base"))
+    assert config["CONN_MAX_AGE"] == 600
+    assert "journal_mode=WAL" in config["OPTIONS"]["init_command"]
+    assert config["OPTIONS"]["transaction_mode"] == "IMMEDIATE"
 
 
 def test_database_url_with_unknown_scheme_is_refused():

@@ -26,6 +26,7 @@ from ordering.models import (
     StaffRole,
     Table,
 )
+from ordering.services.menu import menu_changed
 
 
 @dataclass(frozen=True)
@@ -228,4 +229,5 @@ def seed_demo(
             f"visits, {summary.walk_in_visits} walk-ins, {summary.lines} order lines",
         )
     table = next(t for t in tables if t.label == menu.LINK_TABLE_LABEL)
+    menu_changed(restaurant_id=restaurant.pk)
     return DemoInfo(restaurant=restaurant, table=table, staff=STAFF, history=summary)

@@ -44,6 +44,8 @@ class Restaurant(models.Model):
     # Per-restaurant running counter for the short order numbers shown to
     # guests and cooks ("#42"). Incremented with F() under a row lock.
     order_counter = models.PositiveIntegerField(default=0, editable=False)
+    # Bumped by every menu edit; cached menus are keyed on it.
+    menu_version = models.PositiveIntegerField(default=1, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

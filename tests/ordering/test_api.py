@@ -215,9 +215,13 @@ def test_menu_of_unknown_restaurant_is_404(db):
 
 
 def test_menu_query_count_does_not_grow_with_the_menu(menu, django_assert_num_queries):
+    url = f"/api/v1/restaurants/{menu.restaurant.slug}/menu"
     # restaurant, categories, items, item groups, group modifiers
     with django_assert_num_queries(5):
-        APIClient().get(f"/api/v1/restaurants/{menu.restaurant.slug}/menu")
+        APIClient().get(url)
+    # then from the cache: the restaurant row only
+    with django_assert_num_queries(1):
+        APIClient().get(url)
 
 
 def test_staff_move_orders_of_their_own_restaurant_only(
@@ -266,3 +270,9 @@ def test_openapi_schema_and_docs_are_served(db):
     assert schema.status_code == 200
     assert "/api/v1/cart/submit" in schema.json()["paths"]
     assert client.get("/api/docs/").status_code == 200
+
+
+def test_health_endpoint_needs_no_database(db, client, django_assert_num_queries):
+    with django_assert_num_queries(0):
+        response = client.get("/healthz")
+    assert response.json() == {"ok": True}

@@ -295,3 +295,37 @@ def capture_events(django_capture_on_commit_callbacks, monkeypatch):
             yield sent
 
     return _capture
+
+
+@pytest.fixture
+def server(transactional_db):
+    """A real Daphne process serving the test database, for one test."""
+    from tests.live import DaphneServer
+
+    daphne = DaphneServer().start()
+    yield daphne
+    daphne.stop()
+
+
+@pytest.fixture
+def staff_http(server, staff):
+    """Return an HTTP client signed in to the live server as staff."""
+    import httpx
+
+    def _client(role: str = "kitchen") -> httpx.Client:
+        user = staff(role)
+        client = httpx.Client(base_url=server.url, timeout=10)
+        client.get("/accounts/login/")
+        client.post(
+            "/accounts/login/",
+            data={
+                "username": user.username,
+                "password": "pw",
+                "csrfmiddlewaretoken": client.cookies["csrftoken"],
+            },
+        )
+        assert "sessionid" in client.cookies, "staff login failed"
+        client.headers["X-CSRFToken"] = client.cookies["csrftoken"]
+        return client
+
+    return _client

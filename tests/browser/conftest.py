@@ -6,12 +6,10 @@ Every test here is marked `browser`; see tests/conftest.py for when they run.
 import os
 from pathlib import Path
 
-import httpx
 import pytest
 from playwright.sync_api import sync_playwright
 
 from tests.conftest import CHROMIUM
-from tests.live import DaphneServer
 
 # Playwright's sync API runs an event loop in this thread; Django's ORM calls
 # from test code are still plain synchronous calls.
@@ -41,14 +39,6 @@ def browser():
         )
         yield chromium
         chromium.close()
-
-
-@pytest.fixture
-def server(transactional_db):
-    """A Daphne process on the test database, for one test."""
-    daphne = DaphneServer().start()
-    yield daphne
-    daphne.stop()
 
 
 @pytest.fixture
@@ -82,29 +72,6 @@ def shoot():
         page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=False)
 
     return _shoot
-
-
-@pytest.fixture
-def staff_http(server, staff):
-    """An HTTP client logged in as kitchen staff of the test restaurant."""
-
-    def _client(role: str = "kitchen") -> httpx.Client:
-        user = staff(role)
-        client = httpx.Client(base_url=server.url, timeout=10)
-        client.get("/accounts/login/")
-        client.post(
-            "/accounts/login/",
-            data={
-                "username": user.username,
-                "password": "pw",
-                "csrfmiddlewaretoken": client.cookies["csrftoken"],
-            },
-        )
-        assert "sessionid" in client.cookies, "staff login failed"
-        client.headers["X-CSRFToken"] = client.cookies["csrftoken"]
-        return client
-
-    return _client
 
 
 AXE_JS = Path(__import__("axe_playwright_python").__file__).parent / "axe.min.js"

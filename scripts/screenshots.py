@@ -32,10 +32,17 @@ def guest_link(base: str) -> str:
     import django
 
     django.setup()
-    from ordering.models import Table
+    from django.contrib.auth import get_user_model
+
+    from ordering.models import Table, TableSession
+    from ordering.services.tables import table_session_close
     from ordering.tokens import table_code_make
 
     table = Table.objects.get(restaurant__slug="saaristo", label="7")
+    # Start from an empty table, as a new party would.
+    manager = get_user_model().objects.get(username="manager")
+    for session in TableSession.objects.filter(table=table, status="open"):
+        table_session_close(table_session_id=session.pk, user=manager)
     return f"{base}/t/{table_code_make(table_id=table.pk, version=table.qr_version)}/"
 
 

@@ -1,8 +1,11 @@
 from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
+from django.views.decorators.csp import csp_override
 from django.views.static import serve
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
+
+from ordering.views import favicon
 
 urlpatterns = [
     path("", include("ordering.urls")),
@@ -10,9 +13,13 @@ urlpatterns = [
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path(
         "api/docs/",
-        SpectacularSwaggerSplitView.as_view(url_name="api-schema"),
+        # Swagger UI sets inline styles; only this page allows them.
+        csp_override(
+            {**settings.SECURE_CSP, "style-src": ["'self'", "'unsafe-inline'"]}
+        )(SpectacularSwaggerSplitView.as_view(url_name="api-schema")),
         name="api-docs",
     ),
+    path("favicon.ico", favicon),
     path("i18n/", include("django.conf.urls.i18n")),
     path("accounts/", include("django.contrib.auth.urls")),
     path("admin/", admin.site.urls),

@@ -60,10 +60,10 @@ class MenuEditAdmin(admin.ModelAdmin):
         self._changed(obj)
 
     def delete_queryset(self, request, queryset):
-        restaurant_ids = {getattr(o, "restaurant_id", None) or o.pk for o in queryset}
+        objects = list(queryset)
         super().delete_queryset(request, queryset)
-        for restaurant_id in restaurant_ids:
-            menu_changed(restaurant_id=restaurant_id)
+        for obj in objects:
+            self._changed(obj)
 
 
 class StaffInline(admin.TabularInline):
@@ -234,3 +234,38 @@ class OrderAdmin(admin.ModelAdmin):
     @admin.action(description=_("Cancel"))
     def mark_cancelled(self, request, queryset):
         self._move(request, queryset, OrderStatus.CANCELLED)
+
+
+@admin.register(Modifier)
+class ModifierAdmin(MenuEditAdmin):
+    list_display = ["name_fi", "group", "price_delta_minor", "is_available"]
+    list_filter = ["group__restaurant", "is_available"]
+    list_editable = ["is_available"]
+    search_fields = ["name_fi", "name_sv", "name_en"]
+
+    def _changed(self, obj) -> None:
+        menu_changed(restaurant_id=obj.group.restaurant_id)
+
+
+@admin.register(Guest)
+class GuestAdmin(admin.ModelAdmin):
+    list_display = ["__str__", "table_session", "language", "created_at"]
+    list_filter = ["table_session__restaurant"]
+    raw_id_fields = ["table_session"]
+    # The hash proves nothing to a reader and must not be edited.
+    exclude = ["token_hash"]
+
+
+@admin.register(OrderLine)
+class OrderLineAdmin(admin.ModelAdmin):
+    list_display = ["__str__", "order", "unit_price_minor", "vat_rate_bp", "station"]
+    list_filter = ["order__restaurant", "station"]
+    raw_id_fields = ["order", "menu_item", "added_by"]
+    readonly_fields = [
+        "name",
+        "modifiers",
+        "allergens",
+        "unit_price_minor",
+        "line_total_minor",
+        "vat_rate_bp",
+    ]

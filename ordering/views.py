@@ -3,6 +3,7 @@ page script then talks to the REST API and the table's websocket."""
 
 from django.http import JsonResponse
 from django.shortcuts import redirect, render
+from django.templatetags.static import static
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
@@ -85,6 +86,12 @@ def _page_context(guest: Guest) -> dict:
 def healthz(request):
     """Answer load balancers: the process serves requests (no database)."""
     return JsonResponse({"ok": True})
+
+
+@require_GET
+def favicon(request):
+    """Point browsers that ask for /favicon.ico at the real icon."""
+    return redirect(static("tableside/favicon.svg"), permanent=True)
 
 
 @require_GET

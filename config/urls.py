@@ -10,6 +10,8 @@ from ordering.views import favicon
 urlpatterns = [
     path("", include("ordering.urls")),
     path("api/v1/", include("ordering.api_urls")),
+    path("api/v1/kitchen/", include("kitchen.api_urls")),
+    path("kitchen/", include("kitchen.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path(
         "api/docs/",

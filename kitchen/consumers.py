@@ -1,16 +1,27 @@
 """Websocket endpoints. Thin: authenticate, join a group, send a snapshot,
 forward events. Every change goes through the REST API and the services."""
 
+from urllib.parse import parse_qs
+
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
 
+from kitchen.access import access_for
 from kitchen.events import envelope
-from kitchen.groups import table_group
+from kitchen.groups import kitchen_group, menu_group, table_group
+from kitchen.selectors import kitchen_snapshot
+from kitchen.services.screens import (
+    screen_connected,
+    screen_disconnected,
+    screen_heartbeat,
+)
 from ordering.guest_auth import session_token
 from ordering.selectors import guest_get_by_token, table_session_snapshot
 
 CLOSE_UNAUTHENTICATED = 4401
+CLOSE_FORBIDDEN = 4403
 CLOSE_SESSION_ENDED = 4410
+PONG = {"event": "pong", "version": 0, "data": {}}
 
 
 @database_sync_to_async
@@ -19,7 +30,7 @@ def _guest_for_scope(scope):
 
 
 @database_sync_to_async
-def _snapshot(table_session_id: int) -> dict:
+def _table_snapshot(table_session_id: int) -> dict:
     return envelope(
         event="snapshot",
         version=0,
@@ -28,9 +39,10 @@ def _snapshot(table_session_id: int) -> dict:
 
 
 class TableConsumer(AsyncJsonWebsocketConsumer):
-    """The live feed for the phones at one table session."""
+    """The live feed for the phones at one table session, and the menu's
+    availability for every phone at the restaurant."""
 
-    group: str | None = None
+    groups_joined: list[str] = []
 
     async def connect(self):
         guest = await _guest_for_scope(self.scope)
@@ -42,17 +54,92 @@ class TableConsumer(AsyncJsonWebsocketConsumer):
             # Accepted first so the phone learns why and stops reconnecting.
             await self.close(code=CLOSE_SESSION_ENDED)
             return
-        self.group = table_group(guest.table_session_id)
+        self.groups_joined = [
+            table_group(guest.table_session_id),
+            menu_group(guest.table_session.restaurant_id),
+        ]
+        for group in self.groups_joined:
+            await self.channel_layer.group_add(group, self.channel_name)
+        await self.send_json(await _table_snapshot(guest.table_session_id))
+
+    async def disconnect(self, code):
+        for group in self.groups_joined:
+            await self.channel_layer.group_discard(group, self.channel_name)
+
+    async def receive_json(self, content, **kwargs):
+        if isinstance(content, dict) and content.get("type") == "ping":
+            await self.send_json(PONG)
+
+    async def screen_event(self, message):
+        await self.send_json(message["payload"])
+
+
+@database_sync_to_async
+def _kitchen_access(scope):
+    query = parse_qs(scope.get("query_string", b"").decode())
+    return access_for(
+        cookies=scope.get("cookies"),
+        user=scope.get("user"),
+        restaurant_slug=query.get("restaurant", [""])[0],
+        station_code=query.get("station", [""])[0],
+    )
+
+
+class KitchenConsumer(AsyncJsonWebsocketConsumer):
+    """A kitchen display: one station's tickets, or the expo view."""
+
+    access = None
+    group: str | None = None
+
+    async def connect(self):
+        self.access = await _kitchen_access(self.scope)
+        if self.access is None:
+            await self.close(code=CLOSE_FORBIDDEN)
+            return
+        restaurant = self.access.restaurant
+        self.group = kitchen_group(restaurant.pk)
         await self.channel_layer.group_add(self.group, self.channel_name)
-        await self.send_json(await _snapshot(guest.table_session_id))
+        await self.accept()
+        await self._register()
+        snapshot = await database_sync_to_async(kitchen_snapshot)(
+            restaurant=restaurant, station=self.access.station
+        )
+        await self.send_json(envelope(event="snapshot", version=0, data=snapshot))
+
+    async def _register(self):
+        await database_sync_to_async(screen_connected)(
+            restaurant_id=self.access.restaurant.pk,
+            station_id=self.access.station.pk if self.access.station else None,
+            channel_name=self.channel_name,
+            screen_id=self.access.screen.pk if self.access.screen else None,
+            user_id=self.access.user_id,
+        )
 
     async def disconnect(self, code):
         if self.group is not None:
             await self.channel_layer.group_discard(self.group, self.channel_name)
+            await database_sync_to_async(screen_disconnected)(
+                channel_name=self.channel_name
+            )
 
     async def receive_json(self, content, **kwargs):
-        if isinstance(content, dict) and content.get("type") == "ping":
-            await self.send_json({"event": "pong", "version": 0, "data": {}})
+        if not (isinstance(content, dict) and content.get("type") == "ping"):
+            return
+        # The ping is the heartbeat that tells the server this screen is live.
+        known = await database_sync_to_async(screen_heartbeat)(
+            channel_name=self.channel_name
+        )
+        if not known:
+            await self._register()
+        await self.send_json(PONG)
 
     async def screen_event(self, message):
-        await self.send_json(message["payload"])
+        payload = message["payload"]
+        await self.send_json(payload)
+        screen = self.access.screen if self.access else None
+        if (
+            payload["event"] == "screen.revoked"
+            and screen is not None
+            and payload["data"]["screen"] == screen.pk
+        ):
+            await self.close(code=CLOSE_FORBIDDEN)

@@ -1,9 +1,10 @@
 """The only code that publishes to screens.
 
-Services call `publish_on_commit`; the envelope leaves only after the
-transaction that wrote the state has committed, so a screen never hears of a
-row that does not exist. If the push itself fails, the row is still there and
-screens pick it up when they resync.
+Services call `publish_on_commit` (or `publish_on_stream` for the sequenced
+kitchen and floor streams); the envelope leaves only after the transaction
+that wrote the state has committed, so a screen never hears of a row that
+does not exist. If the push itself fails, the row is still there and screens
+pick it up when they resync.
 """
 
 import logging
@@ -11,23 +12,83 @@ from typing import Any
 
 from asgiref.sync import async_to_sync
 from channels.layers import get_channel_layer
-from django.db import transaction
+from django.db import IntegrityError, transaction
+from django.db.models import F
+
+from kitchen.models import EventStream
 
 logger = logging.getLogger(__name__)
 
 # The consumer method that receives these: `screen_event`.
 MESSAGE_TYPE = "screen.event"
 
+KITCHEN = "kitchen"
+FLOOR = "floor"
 
-def envelope(*, event: str, version: int, data: dict[str, Any]) -> dict[str, Any]:
-    return {"event": event, "version": version, "data": data}
+
+def envelope(
+    *, event: str, version: int, data: dict[str, Any], seq: int | None = None
+) -> dict[str, Any]:
+    body: dict[str, Any] = {"event": event, "version": version, "data": data}
+    if seq is not None:
+        body["seq"] = seq
+    return body
 
 
 def publish_on_commit(
-    *, groups: list[str], event: str, version: int, data: dict[str, Any]
+    *,
+    groups: list[str],
+    event: str,
+    version: int,
+    data: dict[str, Any],
+    seq: int | None = None,
 ) -> None:
-    payload = envelope(event=event, version=version, data=data)
+    payload = envelope(event=event, version=version, data=data, seq=seq)
     transaction.on_commit(lambda: _send(groups, payload))
+
+
+def next_seq(*, restaurant_id: int, stream: str) -> int:
+    """Take the next number on a restaurant's event stream.
+
+    Call inside the transaction that makes the change: the row stays locked
+    until it commits, so numbers follow the order in which changes commit.
+    """
+    rows = EventStream.objects.filter(restaurant_id=restaurant_id, name=stream)
+    if not rows.update(last_seq=F("last_seq") + 1):
+        try:
+            with transaction.atomic():
+                EventStream.objects.create(
+                    restaurant_id=restaurant_id, name=stream, last_seq=0
+                )
+        except IntegrityError:
+            pass  # created by a concurrent writer a moment ago
+        rows.update(last_seq=F("last_seq") + 1)
+    return rows.values_list("last_seq", flat=True).get()
+
+
+def current_seq(*, restaurant_id: int, stream: str) -> int:
+    """Return the last number given on a stream (0 before the first event)."""
+    return (
+        EventStream.objects.filter(restaurant_id=restaurant_id, name=stream)
+        .values_list("last_seq", flat=True)
+        .first()
+        or 0
+    )
+
+
+def publish_on_stream(
+    *,
+    restaurant_id: int,
+    stream: str,
+    group: str,
+    event: str,
+    version: int,
+    data: dict[str, Any],
+) -> int:
+    """Number an event on a restaurant's stream and publish it after commit."""
+    seq = next_seq(restaurant_id=restaurant_id, stream=stream)
+    publish_on_commit(groups=[group], event=event, version=version, data=data, seq=seq)
+    return seq
 
 
 def _send(groups: list[str], payload: dict[str, Any]) -> None:

@@ -1,7 +1,8 @@
 from django.urls import path
 
-from kitchen.consumers import TableConsumer
+from kitchen.consumers import KitchenConsumer, TableConsumer
 
 websocket_urlpatterns = [
     path("ws/table/", TableConsumer.as_asgi()),
+    path("ws/kitchen/", KitchenConsumer.as_asgi()),
 ]

@@ -15,14 +15,12 @@ from ordering.models import (
     ModifierGroup,
     Order,
     OrderLine,
-    OrderStatus,
     Restaurant,
     StaffMember,
     Table,
     TableSession,
 )
 from ordering.services.menu import menu_changed
-from ordering.services.orders import order_status_set
 from ordering.services.tables import table_code_rotate, table_session_close
 from ordering.tokens import table_code_make
 
@@ -209,31 +207,6 @@ class OrderAdmin(admin.ModelAdmin):
     ]
     raw_id_fields = ["table_session", "guest", "placed_by_staff"]
     inlines = [OrderLineInline]
-    actions = ["mark_preparing", "mark_ready", "mark_served", "mark_cancelled"]
-
-    def _move(self, request, queryset, status):
-        _run(
-            self,
-            request,
-            queryset,
-            lambda o: order_status_set(order_id=o.pk, status=status, user=request.user),
-        )
-
-    @admin.action(description=_("Mark as preparing"))
-    def mark_preparing(self, request, queryset):
-        self._move(request, queryset, OrderStatus.PREPARING)
-
-    @admin.action(description=_("Mark as ready"))
-    def mark_ready(self, request, queryset):
-        self._move(request, queryset, OrderStatus.READY)
-
-    @admin.action(description=_("Mark as served"))
-    def mark_served(self, request, queryset):
-        self._move(request, queryset, OrderStatus.SERVED)
-
-    @admin.action(description=_("Cancel"))
-    def mark_cancelled(self, request, queryset):
-        self._move(request, queryset, OrderStatus.CANCELLED)
 
 
 @admin.register(Modifier)

@@ -12,11 +12,6 @@ urlpatterns = [
     path("orders", apis.OrderListApi.as_view(), name="api-orders"),
     path("orders/<int:order_id>", apis.OrderDetailApi.as_view(), name="api-order"),
     path(
-        "staff/orders/<int:order_id>/status",
-        apis.StaffOrderStatusApi.as_view(),
-        name="api-staff-order-status",
-    ),
-    path(
         "staff/tables/<int:table_id>/session",
         apis.StaffTableSessionOpenApi.as_view(),
         name="api-staff-session-open",

@@ -23,7 +23,6 @@ from ordering.services.orders import (
     cart_line_add,
     cart_line_remove,
     cart_line_update,
-    order_status_set,
     order_submit,
 )
 from ordering.services.tables import (
@@ -194,22 +193,6 @@ class OrderDetailApi(GuestApi):
 
 
 # Staff endpoints: the default IsAuthenticated plus a role check in services.
-
-
-class StaffOrderStatusApi(APIView):
-    class InputSerializer(serializers.Serializer):
-        status = serializers.ChoiceField(
-            choices=[s for s in OrderStatus.values if s != OrderStatus.DRAFT]
-        )
-
-    @extend_schema(request=InputSerializer, responses={200: OrderOutputSerializer})
-    def post(self, request, order_id: int):
-        data = self.InputSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        order = order_status_set(
-            order_id=order_id, status=data.validated_data["status"], user=request.user
-        )
-        return Response(OrderOutputSerializer(order).data)
 
 
 _session_out = inline_serializer(

@@ -31,7 +31,7 @@ class PricedLine:
 def check_item_orderable(item: MenuItem, *, local_time: datetime.time) -> None:
     """Raise ItemUnavailableError unless the item can be ordered right now."""
     name = item.tr("name")
-    if not (item.is_available and item.category.is_active):
+    if not (item.is_available and item.category.is_active) or item.stock == 0:
         raise ItemUnavailableError(
             _("Sorry, %(name)s is sold out right now.") % {"name": name},
             extra={"menu_item_id": item.pk},
@@ -52,6 +52,17 @@ def check_item_orderable(item: MenuItem, *, local_time: datetime.time) -> None:
                 },
                 extra={"menu_item_id": item.pk},
             )
+
+
+def check_stock(item: MenuItem, quantity: int) -> None:
+    """Raise if fewer portions are left than asked for."""
+    if item.stock is not None and quantity > item.stock:
+        raise ItemUnavailableError(
+            _("Only %(count)d left of %(name)s.")
+            % {"count": item.stock, "name": item.tr("name")},
+            code="not_enough_left",
+            extra={"menu_item_id": item.pk, "left": item.stock},
+        )
 
 
 def check_quantity(quantity: int) -> None:
@@ -120,6 +131,7 @@ def price_line(
     """Validate a line against the live menu and return its frozen price."""
     check_quantity(quantity)
     check_item_orderable(item, local_time=local_time)
+    check_stock(item, quantity)
     modifiers = choose_modifiers(item, modifier_ids)
     by_group = {m.pk: g for g in item.modifier_groups.all() for m in g.modifiers.all()}
     unit = item.price_minor + sum(m.price_delta_minor for m in modifiers)

@@ -43,6 +43,7 @@ class OrderLineOutputSerializer(OutputModelSerializer):
             "vat_rate_bp",
             "course",
             "note",
+            "status",
             "added_by",
         ]
         read_only_fields = fields

@@ -197,6 +197,8 @@ TABLESIDE: dict[str, Any] = {
     # A table session with no activity for this long is closed by the
     # background job, so the next party starts fresh.
     "IDLE_SESSION_HOURS": env_int("TABLESIDE_IDLE_SESSION_HOURS", 6),
+    # A ticket no kitchen screen has confirmed this long raises an alert.
+    "TICKET_ACK_SECONDS": env_int("TABLESIDE_TICKET_ACK_SECONDS", 20),
     "PUBLIC_URL": env_str("PUBLIC_URL", "http://127.0.0.1:8000"),
 }
 

@@ -13,6 +13,7 @@ from django.contrib.auth import get_user_model
 from django.db import models, transaction
 from django.utils import timezone
 
+from kitchen.models import Station
 from ordering.demo import Writer, menu
 from ordering.demo.history import HistorySummary, history_create
 from ordering.models import (
@@ -201,6 +202,30 @@ def _seed_menu(*, restaurant: Restaurant) -> int:
     return len(items)
 
 
+# Kitchen stations of the menu's dishes: (code, name, amber after, red after).
+# Drinks should not wait as long as a braise.
+STATIONS = (
+    ("hot", "Kuuma keittiö", 8 * 60, 15 * 60),
+    ("cold", "Kylmä keittiö", 5 * 60, 10 * 60),
+    ("pastry", "Jälkiruoat", 5 * 60, 10 * 60),
+    ("bar", "Baari", 3 * 60, 6 * 60),
+)
+
+
+def _seed_stations(*, restaurant: Restaurant) -> None:
+    for position, (code, name, amber, red) in enumerate(STATIONS):
+        Station.objects.update_or_create(
+            restaurant=restaurant,
+            code=code,
+            defaults={
+                "name": name,
+                "amber_after_seconds": amber,
+                "red_after_seconds": red,
+                "position": position,
+            },
+        )
+
+
 @transaction.atomic
 def seed_demo(
     *, stdout: Writer | None = None, now: datetime.datetime | None = None
@@ -217,6 +242,7 @@ def seed_demo(
     _seed_staff(restaurant=restaurant, stdout=stdout)
     item_count = _seed_menu(restaurant=restaurant)
     _say(stdout, f"menu: {item_count} dishes and drinks")
+    _seed_stations(restaurant=restaurant)
     summary = history_create(
         restaurant=restaurant, now=now or timezone.now(), stdout=stdout
     )

@@ -2,6 +2,7 @@ from .menu import MenuCategory, MenuItem, Modifier, ModifierGroup
 from .orders import (
     ORDER_TRANSITIONS,
     PLACED_STATUSES,
+    LineStatus,
     Order,
     OrderLine,
     OrderStatus,
@@ -14,6 +15,7 @@ __all__ = [
     "PLACED_STATUSES",
     "Area",
     "Guest",
+    "LineStatus",
     "MenuCategory",
     "MenuItem",
     "Modifier",

@@ -170,6 +170,9 @@ class MenuItem(Translated, TimeWindowed):
         ModifierGroup, blank=True, related_name="items", verbose_name=_("choices")
     )
     is_available = models.BooleanField(_("available"), default=True)
+    # Portions left today; empty means no limit. Placing an order takes from
+    # it, and at zero the dish is sold out.
+    stock = models.PositiveIntegerField(_("portions left"), null=True, blank=True)
     position = models.PositiveSmallIntegerField(default=0)
     updated_at = models.DateTimeField(auto_now=True)
 

@@ -39,6 +39,18 @@ ORDER_TRANSITIONS: dict[str, set[str]] = {
     OrderStatus.CANCELLED: set(),
 }
 
+
+class LineStatus(models.TextChoices):
+    """A line's progress in the kitchen, kept up to date by the kitchen app."""
+
+    HELD = "held", _("Held for a later course")
+    RECEIVED = "received", _("Received")
+    PREPARING = "preparing", _("Preparing")
+    READY = "ready", _("Ready")
+    SERVED = "served", _("Served")
+    CANCELLED = "cancelled", _("Cancelled")
+
+
 PLACED_STATUSES = [
     OrderStatus.RECEIVED,
     OrderStatus.PREPARING,
@@ -129,6 +141,9 @@ class OrderLine(models.Model):
     station = models.CharField(max_length=30)
     course = models.PositiveSmallIntegerField(default=1)
     note = models.CharField(max_length=200, blank=True)
+    status = models.CharField(
+        max_length=10, choices=LineStatus.choices, default=LineStatus.RECEIVED
+    )
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:

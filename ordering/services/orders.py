@@ -6,36 +6,27 @@ from django.db.models import F, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from kitchen.events import publish_on_commit
-from kitchen.groups import floor_group, table_group
+from kitchen.services.tickets import tickets_create_for_order
 from ordering.exceptions import (
     CartError,
     NotFoundError,
-    OrderStateError,
     RateLimitedError,
 )
 from ordering.models import (
     Guest,
+    MenuItem,
     Order,
     OrderLine,
     OrderStatus,
     Restaurant,
-    StaffRole,
     TableSession,
 )
-from ordering.pricing import PricedLine, price_line
+from ordering.pricing import PricedLine, check_stock, price_line
 from ordering.ratelimit import hit
 from ordering.selectors import menu_items_for_pricing
-from ordering.serializers import order_data
-from ordering.services.staff import staff_require
+from ordering.services.menu import menu_items_changed
+from ordering.services.order_events import order_publish
 from ordering.services.tables import guest_session_check
-
-KITCHEN_ROLES = {
-    StaffRole.OWNER,
-    StaffRole.MANAGER,
-    StaffRole.WAITER,
-    StaffRole.KITCHEN,
-}
 
 
 def _local_time(restaurant: Restaurant):
@@ -313,8 +304,27 @@ def order_submit(*, guest: Guest, cart_id: int, note: str = "") -> Order:
     )
 
 
+def _take_stock(cart: Order) -> None:
+    """Take the ordered portions from dishes with a limited number left.
+
+    Raise (rolling the order back) if another table took the last ones first.
+    """
+    wanted: dict[int, int] = {}
+    for line in cart.lines.all():
+        if line.menu_item_id is not None:
+            wanted[line.menu_item_id] = wanted.get(line.menu_item_id, 0) + line.quantity
+    limited = MenuItem.objects.filter(pk__in=wanted, stock__isnull=False)
+    for item in limited.select_for_update().order_by("pk"):
+        check_stock(item, wanted[item.pk])
+        MenuItem.objects.filter(pk=item.pk).update(stock=F("stock") - wanted[item.pk])
+    changed = list(limited.values_list("pk", flat=True))
+    if changed:
+        menu_items_changed(restaurant_id=cart.restaurant_id, item_ids=changed)
+
+
 def _place(cart: Order, *, restaurant: Restaurant, note: str) -> None:
     """Number a locked, freshly priced cart and hand it to the kitchen."""
+    _take_stock(cart)
     Restaurant.objects.filter(pk=restaurant.pk).update(
         order_counter=F("order_counter") + 1
     )
@@ -338,40 +348,5 @@ def _place(cart: Order, *, restaurant: Restaurant, note: str) -> None:
     )
     cart.refresh_from_db()
     _touch(cart.table_session_id)
-    _publish(cart, "order.placed")
-
-
-def _publish(order: Order, event: str) -> None:
-    order = (
-        Order.objects.select_related("restaurant")
-        .prefetch_related("lines")
-        .get(pk=order.pk)
-    )
-    publish_on_commit(
-        groups=[table_group(order.table_session_id), floor_group(order.restaurant_id)],
-        event=event,
-        version=order.version,
-        data=order_data(order),
-    )
-
-
-@transaction.atomic
-def order_status_set(*, order_id: int, status: str, user) -> Order:
-    """Move a placed order to a new kitchen status (staff of its restaurant)."""
-    order = Order.objects.select_for_update().filter(pk=order_id).first()
-    if order is None or order.status == OrderStatus.DRAFT:
-        raise NotFoundError()
-    staff_require(user=user, restaurant_id=order.restaurant_id, roles=KITCHEN_ROLES)
-    if status not in OrderStatus.values or not order.can_move_to(status):
-        raise OrderStateError(
-            _("An order that is %(current)s cannot become %(new)s.")
-            % {"current": order.get_status_display().lower(), "new": status},
-            extra={"status": order.status},
-        )
-    order.status = status
-    order.status_changed_at = timezone.now()
-    order.version = F("version") + 1
-    order.save(update_fields=["status", "status_changed_at", "version"])
-    order.refresh_from_db()
-    _publish(order, "order.status_changed")
-    return order
+    tickets_create_for_order(order=cart)
+    order_publish(order_id=cart.pk, event="order.placed")

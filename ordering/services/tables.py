@@ -8,7 +8,7 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from kitchen.events import publish_on_commit
+from kitchen.events import FLOOR, publish_on_commit, publish_on_stream
 from kitchen.groups import floor_group, table_group
 from ordering.exceptions import InvalidTableTokenError, NotFoundError, TableClosedError
 from ordering.models import (
@@ -28,15 +28,21 @@ FLOOR_ROLES = {StaffRole.OWNER, StaffRole.MANAGER, StaffRole.WAITER}
 
 
 def _session_event(session: TableSession, event: str) -> None:
-    publish_on_commit(
-        groups=[floor_group(session.restaurant_id), table_group(session.pk)],
+    data = {
+        "table_session": session.pk,
+        "table": session.table_id,
+        "status": session.status,
+    }
+    publish_on_stream(
+        restaurant_id=session.restaurant_id,
+        stream=FLOOR,
+        group=floor_group(session.restaurant_id),
         event=event,
         version=1,
-        data={
-            "table_session": session.pk,
-            "table": session.table_id,
-            "status": session.status,
-        },
+        data=data,
+    )
+    publish_on_commit(
+        groups=[table_group(session.pk)], event=event, version=1, data=data
     )
 
 

@@ -5,6 +5,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
+from kitchen.models import Ticket
 from ordering.models import Order
 from ordering.tokens import table_code_make
 
@@ -91,17 +92,17 @@ def test_guest_orders_on_a_phone_and_sees_live_status(
 
     # the kitchen moves the order; both phones follow without reloading
     kitchen = staff_http("kitchen")
-    for status, label in [("preparing", "Preparing"), ("ready", "Ready")]:
-        response = kitchen.post(
-            f"/api/v1/staff/orders/{placed.pk}/status", json={"status": status}
-        )
-        assert response.status_code == 200, response.text
+    tickets = list(Ticket.objects.filter(order=placed).order_by("pk"))
+    for action, label in [("start", "Preparing"), ("bump", "Ready")]:
+        for ticket in tickets:
+            response = kitchen.post(f"/api/v1/kitchen/tickets/{ticket.pk}/{action}")
+            assert response.status_code == 200, response.text
         for page in (alice, bob):
             expect(_status_of(page, 1).locator(".progress li.current")).to_have_text(
                 label
             )
     shoot(alice, "04-live-status")
-    kitchen.post(f"/api/v1/staff/orders/{placed.pk}/status", json={"status": "served"})
+    kitchen.post(f"/api/v1/kitchen/table-sessions/{placed.table_session_id}/serve")
     expect(_status_of(bob, 1).locator(".progress li.done")).to_have_count(4)
 
 
@@ -123,9 +124,8 @@ def test_page_reconnects_and_resyncs_after_missing_events(
     # when: the phone goes offline, the kitchen moves the order, it comes back
     page.context.set_offline(True)
     page.evaluate("() => window.dispatchEvent(new Event('offline'))")
-    staff_http().post(
-        f"/api/v1/staff/orders/{order.pk}/status", json={"status": "ready"}
-    )
+    ticket = Ticket.objects.get(order=order)
+    staff_http().post(f"/api/v1/kitchen/tickets/{ticket.pk}/bump")
     page.context.set_offline(False)
     page.evaluate("() => window.dispatchEvent(new Event('online'))")
 

@@ -9,13 +9,16 @@ import httpx
 import pytest
 from websockets.sync.client import connect
 
+from kitchen.models import Ticket
 from ordering.models import Order
 from ordering.tokens import table_code_make
 from tests.factories import TableFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
-STATUSES = ["preparing", "ready", "served"]
+# Kitchen actions on a ticket, and the order status each one leads to.
+ACTIONS = [("start", "preparing"), ("bump", "ready"), ("serve", "served")]
+STATUSES = [status for _, status in ACTIONS]
 
 
 def _phone(server, code: str) -> httpx.Client:
@@ -68,10 +71,9 @@ def test_concurrent_orders_and_status_changes(server, menu, restaurant, staff_ht
         return [_order(phone, menu.soup.pk) for _ in range(3)]
 
     def cook_work(order_id):
-        for status in STATUSES:
-            moved = cook.post(
-                f"/api/v1/staff/orders/{order_id}/status", json={"status": status}
-            )
+        ticket = Ticket.objects.get(order_id=order_id)
+        for action, _status in ACTIONS:
+            moved = cook.post(f"/api/v1/kitchen/tickets/{ticket.pk}/{action}")
             assert moved.status_code == 200, moved.text
 
     with ThreadPoolExecutor(max_workers=8) as pool:

@@ -6,8 +6,10 @@ from django.contrib.sessions.backends.db import SessionStore
 from django.db import connections
 
 from config.asgi import application
+from kitchen.models import Ticket
+from kitchen.services.tickets import ticket_move
 from ordering.guest_auth import SESSION_KEY
-from ordering.services.orders import cart_line_add, order_status_set, order_submit
+from ordering.services.orders import cart_line_add, order_submit
 from ordering.services.tables import table_session_close, table_session_join
 from tests.factories import StaffFactory
 
@@ -51,9 +53,8 @@ async def test_phone_gets_a_snapshot_then_live_status(menu, table_code):
     # when
     phone, connected, _ = await _connect(token)
     snapshot = await phone.receive_json_from(timeout=3)
-    await sync_to_async(order_status_set)(
-        order_id=order.pk, status="preparing", user=cook.user
-    )
+    ticket = await Ticket.objects.aget(order=order)
+    await sync_to_async(ticket_move)(ticket_id=ticket.pk, action="start", by=cook.user)
     event = await phone.receive_json_from(timeout=3)
     # then
     assert connected
@@ -61,8 +62,9 @@ async def test_phone_gets_a_snapshot_then_live_status(menu, table_code):
     assert snapshot["data"]["table_session"]["id"] == guest.table_session_id
     assert [o["id"] for o in snapshot["data"]["orders"]] == [order.pk]
     assert snapshot["data"]["orders"][0]["lines"][0]["quantity"] == 2
-    assert event["event"] == "order.status_changed"
+    assert event["event"] == "order.updated"
     assert event["data"]["status"] == "preparing"
+    assert event["data"]["lines"][0]["status"] == "preparing"
     assert event["version"] == order.version + 1
     await phone.disconnect()
 

@@ -54,6 +54,8 @@ class Command(BaseCommand):
         qr.terminal(out=drawing, compact=True)
         self.stdout.write(drawing.getvalue(), ending="")
         self.stdout.write(self.style.SUCCESS("Staff and admin:"))
+        self.stdout.write(f"  kitchen    {base}/kitchen/  (sign in as kitchen)")
+        self.stdout.write(f"  screens    {base}/kitchen/screens/  (pair a tablet)")
         self.stdout.write(f"  admin      {base}/admin/")
         self.stdout.write(f"  API docs   {base}/api/docs/")
         for login in info.staff:

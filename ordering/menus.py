@@ -61,6 +61,7 @@ def _item(item: MenuItem, lang: str) -> dict:
         "photo": item.photo.url if item.photo else None,
         "course": item.course,
         "is_available": item.is_available,
+        "stock": item.stock,
         "modifier_groups": [g.pk for g in item.modifier_groups.all()],
         "_window": _window(item),
     }
@@ -116,8 +117,11 @@ def _at(menu: dict, local: datetime.time) -> dict:
         items = []
         for item in category["items"]:
             shown = {key: value for key, value in item.items() if key != "_window"}
+            shown["sold_out"] = not item["is_available"] or item["stock"] == 0
             shown["orderable_now"] = (
-                item["is_available"] and category_open and _open(item["_window"], local)
+                not shown["sold_out"]
+                and category_open
+                and _open(item["_window"], local)
             )
             shown["window"] = _label(item["_window"]) or category_label
             items.append(shown)

@@ -29,11 +29,13 @@ class OutputModelSerializer(serializers.ModelSerializer):
 
 class OrderLineOutputSerializer(OutputModelSerializer):
     added_by = serializers.IntegerField(source="added_by_id", allow_null=True)
+    menu_item = serializers.IntegerField(source="menu_item_id", allow_null=True)
 
     class Meta:
         model = OrderLine
         fields = [
             "id",
+            "menu_item",
             "name",
             "modifiers",
             "allergens",
@@ -111,7 +113,11 @@ class MenuItemOutputSerializer(serializers.Serializer):
     diets = serializers.ListField(child=serializers.CharField())
     photo = serializers.CharField(allow_null=True)
     course = serializers.IntegerField()
-    is_available = serializers.BooleanField(help_text="False when sold out.")
+    is_available = serializers.BooleanField(help_text="False when marked sold out.")
+    stock = serializers.IntegerField(
+        allow_null=True, help_text="Portions left; null when not limited."
+    )
+    sold_out = serializers.BooleanField()
     orderable_now = serializers.BooleanField()
     window = serializers.CharField(allow_null=True, help_text="Serving hours.")
     modifier_groups = serializers.ListField(child=serializers.IntegerField())

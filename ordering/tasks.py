@@ -5,6 +5,7 @@ recurring ones."""
 import datetime
 
 from django.conf import settings
+from django.core.management import call_command
 from django.tasks import task
 
 from ordering.services.tables import table_sessions_close_idle
@@ -16,5 +17,12 @@ def close_idle_table_sessions() -> int:
     return table_sessions_close_idle(idle_for=datetime.timedelta(hours=hours))
 
 
+@task()
+def prune_task_results() -> None:
+    """Forget finished background jobs after a day (the alert check alone runs
+    17,000 times a day)."""
+    call_command("prune_db_task_results", min_age_days=1, verbosity=0)
+
+
 # (task, seconds between runs) for `run_periodic`.
-PERIODIC = [(close_idle_table_sessions, 600)]
+PERIODIC = [(close_idle_table_sessions, 600), (prune_task_results, 3600)]

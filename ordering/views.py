@@ -3,6 +3,7 @@ page script then talks to the REST API and the table's websocket."""
 
 from django.http import JsonResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.templatetags.static import static
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
@@ -13,7 +14,7 @@ from ordering.dietary import ALLERGENS, DIETS
 from ordering.exceptions import DomainError, TableClosedError
 from ordering.guest_auth import guest_from_request, remember_guest, session_token
 from ordering.menus import availability_key, menu_data, menu_language
-from ordering.models import Guest, OrderStatus
+from ordering.models import Guest, LineStatus, OrderStatus
 from ordering.selectors import cart_get, table_session_snapshot
 from ordering.serializers import OrderOutputSerializer
 from ordering.services.tables import table_session_join
@@ -52,6 +53,8 @@ def _strings() -> dict[str, str]:
         "optional": _("Optional"),
         "required_missing": _("Make a choice for: %(group)s"),
         "sold_out": _("Sold out"),
+        "only_left": _("Only %(count)s left"),
+        "line_unavailable": _("No longer available: remove it to place the order."),
         "not_now": _("Not available right now."),
         "remove": _("Remove"),
         "one_less": _("One less"),
@@ -143,6 +146,7 @@ def table_menu(request):
             "cart": OrderOutputSerializer(cart).data if cart else None,
             "currency": context["restaurant"].currency,
             "lang": context["lang"],
+            "menu_url": reverse("api-menu", args=[context["restaurant"].slug]),
         },
     )
     return render(request, "guest/menu.html", context)
@@ -164,6 +168,7 @@ def table_orders(request):
         "currency": context["restaurant"].currency,
         "lang": context["lang"],
         "status_labels": {k: str(v) for k, v in OrderStatus.choices},
+        "line_labels": {k: str(v) for k, v in LineStatus.choices},
         "steps": [
             OrderStatus.RECEIVED,
             OrderStatus.PREPARING,

@@ -329,3 +329,28 @@ def staff_http(server, staff):
         return client
 
     return _client
+
+
+@pytest.fixture
+def place(menu, join):
+    """Place an order from a new phone at the table; return the order.
+
+    `items` is a list of (menu item, quantity) or (menu item, quantity,
+    modifier ids).
+    """
+    from ordering.services.orders import cart_line_add, order_submit
+
+    def _place(items, guest=None):
+        guest = guest or join()[0]
+        cart = None
+        for entry in items:
+            item, quantity, *rest = entry
+            cart = cart_line_add(
+                guest=guest,
+                menu_item_id=item.pk,
+                quantity=quantity,
+                modifier_ids=rest[0] if rest else [],
+            )
+        return order_submit(guest=guest, cart_id=cart.pk)
+
+    return _place

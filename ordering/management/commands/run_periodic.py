@@ -2,7 +2,10 @@ import time
 
 from django.core.management.base import BaseCommand
 
-from ordering.tasks import PERIODIC
+from kitchen.tasks import PERIODIC as KITCHEN_JOBS
+from ordering.tasks import PERIODIC as ORDERING_JOBS
+
+PERIODIC = [*ORDERING_JOBS, *KITCHEN_JOBS]
 
 
 class Command(BaseCommand):

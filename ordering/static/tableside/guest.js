@@ -4,6 +4,9 @@
   const { $, boot, T, t, fmt, api, el, pick } = window.Tableside;
   const groups = boot.groups;
   let cart = boot.cart;
+  // Dishes sold out right now, kept current by the live updates below.
+  const soldOut = new Set(
+    [...document.querySelectorAll(".item[data-sold-out='1']")].map((i) => Number(i.dataset.id)));
 
   /* Toast: short confirmations read out by screen readers. */
   let toastTimer;
@@ -170,10 +173,12 @@
 
   function lineItem(line) {
     const mods = line.modifiers.map((m) => pick(m.name)).join(", ");
-    const li = el("li", { "data-line": line.id },
+    const gone = soldOut.has(line.menu_item);
+    const li = el("li", { "data-line": line.id, class: gone ? "is-gone" : null },
       el("span", { class: "line-name", text: `${line.quantity} × ${pick(line.name)}` }),
       el("span", { text: fmt(line.line_total_minor) }),
       mods || line.note ? el("span", { class: "line-meta", text: [mods, line.note].filter(Boolean).join(" · ") }) : null,
+      gone ? el("span", { class: "line-gone", role: "alert", text: T.line_unavailable }) : null,
       el("span", { class: "line-tools" },
         el("span", { class: "stepper", role: "group" },
           el("button", { type: "button", "data-qty": line.quantity - 1, "aria-label": T.one_less, text: "−" }),
@@ -235,6 +240,49 @@
     }
   });
   cartForm.dataset.label = $("#cart-place").textContent;
+
+  /* Live availability: when the kitchen marks a dish sold out (or a table
+     takes the last portions), every open menu and cart follows. */
+
+  function setAvailability({ id, sold_out: isSoldOut, stock }) {
+    if (isSoldOut) soldOut.add(id); else soldOut.delete(id);
+    const item = document.querySelector(`.item[data-id="${id}"]`);
+    if (!item) return;
+    item.dataset.soldOut = isSoldOut ? "1" : "";
+    const text = isSoldOut ? T.sold_out
+      : item.dataset.hours || (stock != null && stock <= 5 ? t("only_left", { count: stock }) : "");
+    const closed = isSoldOut || Boolean(item.dataset.hours);
+    item.classList.toggle("is-unavailable", closed);
+    const button = item.querySelector(".item-open");
+    if (closed) button.setAttribute("aria-disabled", "true"); else button.removeAttribute("aria-disabled");
+    const foot = item.querySelector(".item-foot");
+    let badge = foot.querySelector(".badge");
+    if (!text) { badge?.remove(); return; }
+    if (!badge) { badge = el("span", { class: "badge" }); foot.append(badge); }
+    badge.textContent = text;
+  }
+
+  function refreshAvailability() {
+    api("GET", `${boot.menu_url}?lang=${boot.lang}`).then((menu) => {
+      menu.categories.forEach((c) => c.items.forEach(setAvailability));
+      renderCart();
+    }).catch(() => { /* the next reconnect tries again */ });
+  }
+
+  let connections = 0;
+  window.TablesideLive("/ws/table/", {
+    stopCodes: [4401, 4410],
+    onState() {},
+    onMessage(message) {
+      if (message.event === "snapshot") {
+        // Anything missed while the phone slept is fetched again.
+        if (connections++ > 0) refreshAvailability();
+      } else if (message.event === "menu.items_changed") {
+        message.data.items.forEach(setAvailability);
+        renderCart();
+      }
+    },
+  });
 
   renderCart();
 })();

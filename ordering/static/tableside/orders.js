@@ -28,6 +28,9 @@
         return el("li", {},
           el("span", { class: "line-name", text: `${line.quantity} × ${pick(line.name)}` }),
           el("span", { text: fmt(line.line_total_minor) }),
+          order.status !== "cancelled" && order.status !== line.status
+            ? el("span", { class: "line-status", "data-status": line.status, text: boot.line_labels[line.status] })
+            : null,
           mods || line.note ? el("span", { class: "line-meta", text: [mods, line.note].filter(Boolean).join(" · ") }) : null);
       })),
       el("p", { class: "total" }, `${T.total} `, el("strong", { text: fmt(order.total_minor) })));

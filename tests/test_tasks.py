@@ -1,0 +1,57 @@
+"""Background jobs run through django.tasks: immediately in tests, and from
+the database queue by `manage.py db_worker` in production."""
+
+import datetime
+
+import pytest
+from django.core.management import call_command
+from django.test import override_settings
+from django.utils import timezone
+from django_tasks_db.models import DBTaskResult
+
+from kitchen.models import Alert
+from kitchen.tasks import check_kitchen_alerts
+from ordering.models import TableSession
+from ordering.tasks import close_idle_table_sessions
+
+DATABASE_QUEUE = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+
+
+# The worker closes database connections between jobs, as it should in
+# production; that needs real transactions in the test too.
+@pytest.mark.django_db(transaction=True)
+def test_the_worker_runs_queued_jobs_from_the_database(guest):
+    # given: a visit idle for a day, and the job queued in the database
+    TableSession.objects.update(
+        last_activity_at=timezone.now() - datetime.timedelta(days=1)
+    )
+    with override_settings(TASKS=DATABASE_QUEUE):
+        result = close_idle_table_sessions.enqueue()
+        assert DBTaskResult.objects.get().status == "READY"
+        # when
+        call_command("db_worker", batch=True, no_startup_delay=True, verbosity=0)
+    # then
+    row = DBTaskResult.objects.get(pk=result.id)
+    assert (row.status, row.return_value) == ("SUCCESSFUL", 1)
+    assert TableSession.objects.get().status == "closed"
+
+
+def test_the_alert_job_raises_alerts(menu, place):
+    # given: food for a station nobody watches
+    place([(menu.soup, 1)])
+    # when
+    result = check_kitchen_alerts.enqueue()
+    # then
+    assert result.return_value == {"raised": 1, "resolved": 0}
+    assert Alert.objects.get().kind == "station_offline"
+
+
+def test_run_periodic_enqueues_every_job_once(db, capsys):
+    with override_settings(TASKS=DATABASE_QUEUE):
+        call_command("run_periodic", once=True)
+    names = sorted(DBTaskResult.objects.values_list("task_path", flat=True))
+    assert names == [
+        "kitchen.tasks.check_kitchen_alerts",
+        "ordering.tasks.close_idle_table_sessions",
+        "ordering.tasks.prune_task_results",
+    ]

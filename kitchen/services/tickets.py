@@ -38,6 +38,16 @@ _STAMPS: dict[str, str] = {
 FINISHED = {TicketStatus.SERVED, TicketStatus.CANCELLED}
 
 
+def _done_as(action: str) -> str:
+    return {
+        "start": _("started"),
+        "bump": _("marked ready"),
+        "recall": _("recalled"),
+        "unstart": _("put back to new"),
+        "serve": _("served"),
+    }[action]
+
+
 def _publish(ticket_id: int, event: str) -> None:
     ticket = tickets_with_details().get(pk=ticket_id)
     publish_on_stream(
@@ -177,7 +187,10 @@ def ticket_move(*, ticket_id: int, action: str, by: Actor) -> Ticket:
     if ticket.status not in allowed_from:
         raise TicketStateError(
             _("This ticket is %(status)s; it cannot be %(action)s now.")
-            % {"status": ticket.get_status_display().lower(), "action": action},
+            % {
+                "status": ticket.get_status_display().lower(),
+                "action": _done_as(action),
+            },
             extra={"status": ticket.status},
         )
     _move(ticket, to)

@@ -92,6 +92,12 @@ def test_guest_orders_on_a_phone_and_sees_live_status(
 
     # the kitchen moves the order; both phones follow without reloading
     kitchen = staff_http("kitchen")
+    # the steak is a main course, held until the waiter fires it
+    fired = kitchen.post(
+        f"/api/v1/kitchen/table-sessions/{placed.table_session_id}/fire",
+        json={"course": 2},
+    )
+    assert fired.status_code == 200, fired.text
     tickets = list(Ticket.objects.filter(order=placed).order_by("pk"))
     for action, label in [("start", "Preparing"), ("bump", "Ready")]:
         for ticket in tickets:

@@ -7,7 +7,7 @@ from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
 
 from kitchen.access import access_for
-from kitchen.events import envelope
+from kitchen.events import KITCHEN, current_seq, envelope
 from kitchen.groups import kitchen_group, menu_group, table_group
 from kitchen.selectors import kitchen_snapshot
 from kitchen.services.screens import (
@@ -16,12 +16,15 @@ from kitchen.services.screens import (
     screen_heartbeat,
 )
 from ordering.guest_auth import session_token
-from ordering.selectors import guest_get_by_token, table_session_snapshot
+from ordering.selectors import (
+    guest_get_by_token,
+    table_session_digest,
+    table_session_snapshot,
+)
 
 CLOSE_UNAUTHENTICATED = 4401
 CLOSE_FORBIDDEN = 4403
 CLOSE_SESSION_ENDED = 4410
-PONG = {"event": "pong", "version": 0, "data": {}}
 
 
 @database_sync_to_async
@@ -43,6 +46,7 @@ class TableConsumer(AsyncJsonWebsocketConsumer):
     availability for every phone at the restaurant."""
 
     groups_joined: list[str] = []
+    table_session_id: int | None = None
 
     async def connect(self):
         guest = await _guest_for_scope(self.scope)
@@ -54,6 +58,7 @@ class TableConsumer(AsyncJsonWebsocketConsumer):
             # Accepted first so the phone learns why and stops reconnecting.
             await self.close(code=CLOSE_SESSION_ENDED)
             return
+        self.table_session_id = guest.table_session_id
         self.groups_joined = [
             table_group(guest.table_session_id),
             menu_group(guest.table_session.restaurant_id),
@@ -67,8 +72,17 @@ class TableConsumer(AsyncJsonWebsocketConsumer):
             await self.channel_layer.group_discard(group, self.channel_name)
 
     async def receive_json(self, content, **kwargs):
-        if isinstance(content, dict) and content.get("type") == "ping":
-            await self.send_json(PONG)
+        if not (isinstance(content, dict) and content.get("type") == "ping"):
+            return
+        # Re-join (membership is lost if Redis restarts) and tell the phone
+        # what its orders' state should add up to, so it can tell it missed
+        # an update.
+        for group in self.groups_joined:
+            await self.channel_layer.group_add(group, self.channel_name)
+        digest = await database_sync_to_async(table_session_digest)(
+            table_session_id=self.table_session_id
+        )
+        await self.send_json({"event": "pong", "version": 0, "data": digest})
 
     async def screen_event(self, message):
         await self.send_json(message["payload"])
@@ -131,7 +145,16 @@ class KitchenConsumer(AsyncJsonWebsocketConsumer):
         )
         if not known:
             await self._register()
-        await self.send_json(PONG)
+        # Join again: group membership is lost if Redis restarts, and expires
+        # after a day; re-adding is harmless.
+        await self.channel_layer.group_add(self.group, self.channel_name)
+        # The pong tells the screen how far the stream has gone, so a screen
+        # that missed events (and has no later event to notice the gap by)
+        # resyncs within one ping.
+        seq = await database_sync_to_async(current_seq)(
+            restaurant_id=self.access.restaurant.pk, stream=KITCHEN
+        )
+        await self.send_json({"event": "pong", "version": 0, "data": {"seq": seq}})
 
     async def screen_event(self, message):
         payload = message["payload"]

@@ -160,3 +160,27 @@ def table_session_snapshot(*, table_session_id: int) -> dict:
         },
         "orders": [order_data(order) for order in orders],
     }
+
+
+def table_session_digest(*, table_session_id: int) -> dict:
+    """Return the count and version total of a session's placed orders, and
+    the menu's version.
+
+    A phone compares them with what it shows; any missed update makes them
+    differ.
+    """
+    versions = list(
+        Order.objects.filter(table_session_id=table_session_id)
+        .exclude(status=OrderStatus.DRAFT)
+        .values_list("version", flat=True)
+    )
+    menu_version = (
+        TableSession.objects.filter(pk=table_session_id)
+        .values_list("restaurant__menu_version", flat=True)
+        .first()
+    )
+    return {
+        "orders": len(versions),
+        "versions": sum(versions),
+        "menu_version": menu_version,
+    }

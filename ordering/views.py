@@ -3,8 +3,8 @@ page script then talks to the REST API and the table's websocket."""
 
 from django.http import JsonResponse
 from django.shortcuts import redirect, render
-from django.urls import reverse
 from django.templatetags.static import static
+from django.urls import reverse
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
@@ -147,6 +147,7 @@ def table_menu(request):
             "currency": context["restaurant"].currency,
             "lang": context["lang"],
             "menu_url": reverse("api-menu", args=[context["restaurant"].slug]),
+            "menu_version": context["restaurant"].menu_version,
         },
     )
     return render(request, "guest/menu.html", context)

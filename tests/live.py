@@ -5,6 +5,7 @@ way production does (a websocket on one process, a request on another).
 """
 
 import os
+import shutil
 import signal
 import socket
 import subprocess
@@ -53,10 +54,10 @@ class DaphneServer:
             **os.environ,
             "DJANGO_SETTINGS_MODULE": "config.settings.test",
             "DATABASE_URL": database_url_for_tests(),
-            **self.extra_env,
         }
         if settings.REDIS_URL:
             env["REDIS_URL"] = settings.REDIS_URL
+        env.update(self.extra_env)
         self.log.parent.mkdir(exist_ok=True)
         with self.log.open("wb") as log:
             self.process = subprocess.Popen(
@@ -87,6 +88,12 @@ class DaphneServer:
         self.stop()
         raise RuntimeError("Daphne did not start listening within 20 s")
 
+    def kill(self) -> None:
+        """Die at once, as a crashed worker does (SIGKILL)."""
+        if self.process is not None and self.process.poll() is None:
+            self.process.kill()
+            self.process.wait()
+
     def stop(self) -> None:
         """TERM, then KILL after 5 s: Daphne sometimes hangs on TERM."""
         if self.process is None or self.process.poll() is not None:
@@ -95,5 +102,55 @@ class DaphneServer:
         try:
             self.process.wait(timeout=5)
         except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait()
+
+
+class RedisServer:
+    """A throwaway Redis on its own port, so a test may stop and restart it
+    without disturbing anything else using the machine's Redis."""
+
+    def __init__(self, port: int | None = None):
+        self.port = port or free_port()
+        self.process: subprocess.Popen | None = None
+
+    @property
+    def url(self) -> str:
+        return f"redis://127.0.0.1:{self.port}/0"
+
+    def start(self) -> "RedisServer":
+        binary = shutil.which("redis-server")
+        if binary is None:
+            raise RuntimeError(
+                "redis-server is not installed (apt-get install redis-server)"
+            )
+        self.process = subprocess.Popen(
+            [
+                binary,
+                "--port",
+                str(self.port),
+                "--bind",
+                "127.0.0.1",
+                "--save",
+                "",
+                "--appendonly",
+                "no",
+                "--daemonize",
+                "no",
+            ],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline:
+            try:
+                socket.create_connection(("127.0.0.1", self.port), timeout=0.2).close()
+                return self
+            except OSError:
+                time.sleep(0.05)
+        raise RuntimeError("redis-server did not start")
+
+    def stop(self) -> None:
+        if self.process is not None and self.process.poll() is None:
             self.process.kill()
             self.process.wait()

@@ -130,3 +130,28 @@ async def test_a_paired_screen_connects_and_is_closed_when_revoked(menu, hot):
     assert closed == {"type": "websocket.close", "code": 4403}
     _, again = await _connect(f"{SCREEN_COOKIE}={token}")
     assert not again
+
+
+async def test_the_pong_tells_how_far_the_stream_has_gone(menu, hot, place):
+    # given: a screen that has fallen out of its group (as after a Redis restart)
+    cook = await sync_to_async(StaffFactory)(restaurant=menu.restaurant, role="kitchen")
+    cookie = await sync_to_async(_session_cookie)(cook.user)
+    screen, _ = await _connect(cookie, f"restaurant={menu.restaurant.slug}")
+    assert (await screen.receive_json_from(timeout=3))["data"]["seq"] == 0
+    from channels.layers import get_channel_layer
+
+    layer = get_channel_layer()
+    await layer.group_discard(
+        f"kitchen.{menu.restaurant.pk}",
+        (await ScreenConnection.objects.aget()).channel_name,
+    )
+    # when: an order is placed that it does not hear about, then it pings
+    await sync_to_async(place)([(menu.soup, 1)])
+    assert await screen.receive_nothing(timeout=0.3)
+    await screen.send_json_to({"type": "ping"})
+    pong = await screen.receive_json_from(timeout=3)
+    # then: the pong says the stream is at 1, and the ping re-joined the group
+    assert pong == {"event": "pong", "version": 0, "data": {"seq": 1}}
+    await sync_to_async(place)([(menu.soup, 1)])
+    assert (await screen.receive_json_from(timeout=3))["seq"] == 2
+    await screen.disconnect()

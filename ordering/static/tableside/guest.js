@@ -270,14 +270,23 @@
   }
 
   let connections = 0;
+  let menuVersion = boot.menu_version;
   window.TablesideLive("/ws/table/", {
     stopCodes: [4401, 4410],
     onState() {},
+    onPong(digest) {
+      // A menu change this page did not hear about: fetch availability again.
+      if (digest.menu_version !== menuVersion) {
+        menuVersion = digest.menu_version;
+        refreshAvailability();
+      }
+    },
     onMessage(message) {
       if (message.event === "snapshot") {
         // Anything missed while the phone slept is fetched again.
         if (connections++ > 0) refreshAvailability();
       } else if (message.event === "menu.items_changed") {
+        menuVersion = message.version;
         message.data.items.forEach(setAvailability);
         renderCart();
       }

@@ -65,8 +65,15 @@
   }
 
   snapshot(boot.snapshot);
-  window.TablesideLive("/ws/table/", {
+  const link = window.TablesideLive("/ws/table/", {
     onMessage: apply,
+    onPong(digest) {
+      // The server's count and version total of this table's orders; if ours
+      // differs, an update went missing: fetch a fresh snapshot.
+      const list = [...orders.values()];
+      const versions = list.reduce((sum, o) => sum + o.version, 0);
+      if (digest.orders !== list.length || digest.versions !== versions) link.reconnect();
+    },
     stopCodes: [4401, 4410],
     onState(state, code) {
       if (state === "stopped") return ended(code === 4410 ? T.ended : T.rescan);

@@ -32,3 +32,8 @@ urlpatterns = [
         {"document_root": settings.MEDIA_ROOT},
     ),
 ]
+
+if settings.TABLESIDE["BENCH_ENDPOINTS"]:
+    from kitchen.bench_views import probe
+
+    urlpatterns.append(path("bench/probe/<int:restaurant_id>", probe))

@@ -12,8 +12,7 @@ from typing import Any
 
 from asgiref.sync import async_to_sync
 from channels.layers import get_channel_layer
-from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db import IntegrityError, connection, transaction
 
 from kitchen.models import EventStream
 
@@ -53,8 +52,8 @@ def next_seq(*, restaurant_id: int, stream: str) -> int:
     Call inside the transaction that makes the change: the row stays locked
     until it commits, so numbers follow the order in which changes commit.
     """
-    rows = EventStream.objects.filter(restaurant_id=restaurant_id, name=stream)
-    if not rows.update(last_seq=F("last_seq") + 1):
+    seq = _increment(restaurant_id, stream)
+    if seq is None:
         try:
             with transaction.atomic():
                 EventStream.objects.create(
@@ -62,8 +61,23 @@ def next_seq(*, restaurant_id: int, stream: str) -> int:
                 )
         except IntegrityError:
             pass  # created by a concurrent writer a moment ago
-        rows.update(last_seq=F("last_seq") + 1)
-    return rows.values_list("last_seq", flat=True).get()
+        seq = _increment(restaurant_id, stream)
+    assert seq is not None
+    return seq
+
+
+def _increment(restaurant_id: int, stream: str) -> int | None:
+    # One statement both locks the row and reads the new number (PostgreSQL
+    # and SQLite >= 3.35 both support RETURNING).
+    table = EventStream._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {table} SET last_seq = last_seq + 1 "  # noqa: S608
+            "WHERE restaurant_id = %s AND name = %s RETURNING last_seq",
+            [restaurant_id, stream],
+        )
+        row = cursor.fetchone()
+    return row[0] if row else None
 
 
 def current_seq(*, restaurant_id: int, stream: str) -> int:

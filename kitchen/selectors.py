@@ -45,8 +45,22 @@ def tickets_with_details() -> QuerySet[Ticket]:
 
 
 def ticket_data(ticket: Ticket) -> dict:
-    """Return a ticket as plain JSON values for screens."""
+    """Return a ticket (loaded by `tickets_with_details`) as plain JSON values
+    for screens."""
     order = ticket.order
+    return ticket_payload(
+        ticket=ticket,
+        order=order,
+        table_label=order.table_session.table.label,
+        lines=[(line, line.order_line) for line in ticket.lines.all()],
+    )
+
+
+def ticket_payload(*, ticket: Ticket, order, table_label: str, lines) -> dict:
+    """Build a ticket's screen payload from objects already in memory.
+
+    `lines` holds (ticket line, order line) pairs.
+    """
     return {
         "id": ticket.pk,
         "version": ticket.version,
@@ -57,7 +71,7 @@ def ticket_data(ticket: Ticket) -> dict:
         "order": order.pk,
         "number": order.number,
         "order_note": order.note,
-        "table": order.table_session.table.label,
+        "table": table_label,
         "table_session": order.table_session_id,
         "created_at": _utc(ticket.created_at),
         "fired_at": _utc(ticket.fired_at),
@@ -67,16 +81,16 @@ def ticket_data(ticket: Ticket) -> dict:
         "served_at": _utc(ticket.served_at),
         "lines": [
             {
-                "id": line.pk,
-                "order_line": line.order_line_id,
-                "name": line.order_line.name,
-                "quantity": line.order_line.quantity,
-                "modifiers": line.order_line.modifiers,
-                "allergens": line.order_line.allergens,
-                "note": line.order_line.note,
-                "done": line.done_at is not None,
+                "id": ticket_line.pk,
+                "order_line": order_line.pk,
+                "name": order_line.name,
+                "quantity": order_line.quantity,
+                "modifiers": order_line.modifiers,
+                "allergens": order_line.allergens,
+                "note": order_line.note,
+                "done": ticket_line.done_at is not None,
             }
-            for line in ticket.lines.all()
+            for ticket_line, order_line in lines
         ],
     }
 

@@ -20,6 +20,8 @@ import websockets
 class Arrival:
     event: str
     ticket: int | None
+    order: int | None
+    probe: str | None  # the id of a benchmark probe (`bench.probe` events)
     at: float  # time.perf_counter() when it arrived
 
 
@@ -34,6 +36,7 @@ class ScreenClient:
     resyncs: int = 0
     connects: int = 0
     arrivals: list[Arrival] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
     _task: asyncio.Task | None = None
     _changed: asyncio.Event = field(default_factory=asyncio.Event)
     _stopping: bool = False
@@ -103,6 +106,12 @@ class ScreenClient:
             await self._resync()
         self._gap = None
 
+    async def _pong_check(self, seq: int) -> None:
+        await asyncio.sleep(1.5)
+        if self.seq < seq:
+            await self._resync()
+        self._gap = None
+
     async def _on_message(self, message: dict) -> None:
         now = time.perf_counter()
         if message["event"] == "snapshot":
@@ -110,18 +119,25 @@ class ScreenClient:
             self._drain()
             return
         if message["event"] == "pong":
-            # The server's stream has moved on without us hearing: resync.
-            if message["data"].get("seq", 0) > self.seq and self._gap is None:
-                await self._resync()
+            # The stream has moved on past what we applied. Events still on
+            # their way may explain it, so look again a moment later.
+            behind = message["data"].get("seq", 0)
+            if behind > self.seq and self._gap is None:
+                self._gap = asyncio.create_task(self._pong_check(behind))
             return
+        data = message["data"]
+        is_ticket = message["event"].startswith("ticket.")
+        self.arrivals.append(
+            Arrival(
+                event=message["event"],
+                ticket=data.get("id") if is_ticket else None,
+                order=data.get("order") if is_ticket else None,
+                probe=data.get("probe"),
+                at=now,
+            )
+        )
         if "seq" not in message:
             return
-        ticket = (
-            message["data"].get("id")
-            if message["event"].startswith("ticket.")
-            else None
-        )
-        self.arrivals.append(Arrival(message["event"], ticket, now))
         if message["seq"] <= self.seq:
             return
         self._buffer.append(message)
@@ -147,6 +163,9 @@ class ScreenClient:
                         pinger.cancel()
             except (TimeoutError, OSError, websockets.WebSocketException):
                 pass
+            except Exception as error:  # noqa: BLE001
+                # A client that dies silently would look like lost tickets.
+                self.errors.append(repr(error))
             if not self._stopping:
                 await asyncio.sleep(0.3)
 

@@ -50,7 +50,6 @@ def _cart_response(order, *, status_code=status.HTTP_200_OK) -> Response:
             {"id": None, "status": OrderStatus.DRAFT, "total_minor": 0, "lines": []},
             status=status_code,
         )
-    order.refresh_from_db()
     return Response(OrderOutputSerializer(order).data, status=status_code)
 
 

@@ -202,6 +202,8 @@ TABLESIDE: dict[str, Any] = {
     # A ticket no kitchen screen has confirmed this long raises an alert.
     "TICKET_ACK_SECONDS": env_int("TABLESIDE_TICKET_ACK_SECONDS", 20),
     "PUBLIC_URL": env_str("PUBLIC_URL", "http://127.0.0.1:8000"),
+    # Routes bench/kitchen_latency.py's probe; never on in production.
+    "BENCH_ENDPOINTS": env_bool("TABLESIDE_BENCH_ENDPOINTS", False),
 }
 
 LOGGING = {

@@ -15,11 +15,11 @@ from kitchen.events import FLOOR, KITCHEN, publish_on_stream
 from kitchen.exceptions import TicketStateError
 from kitchen.groups import floor_group, kitchen_group
 from kitchen.models import Station, Ticket, TicketLine, TicketStatus
-from kitchen.selectors import ticket_data, tickets_with_details
+from kitchen.selectors import ticket_data, ticket_payload, tickets_with_details
 from kitchen.services.access import FLOOR_ROLES, KITCHEN_ROLES, Actor, kitchen_require
 from kitchen.services.progress import lines_follow_ticket, order_progress_sync
 from ordering.exceptions import NotFoundError
-from ordering.models import Order
+from ordering.models import LineStatus, Order, OrderLine
 
 # Where each action may start from. Recall takes a bumped ticket back to the
 # pass; un-starting is allowed for a mis-tap.
@@ -89,17 +89,6 @@ def station_for_code(*, restaurant_id: int, code: str) -> Station:
         return Station.objects.get(restaurant_id=restaurant_id, code=code)
 
 
-def _fired_course(table_session_id: int) -> int:
-    fired = (
-        Ticket.objects.filter(order__table_session_id=table_session_id)
-        .exclude(status__in=[TicketStatus.HELD, TicketStatus.CANCELLED])
-        .order_by("-course")
-        .values_list("course", flat=True)
-        .first()
-    )
-    return fired or 0
-
-
 def _unfinished_below(table_session_id: int, course: int) -> bool:
     return (
         Ticket.objects.filter(
@@ -110,26 +99,49 @@ def _unfinished_below(table_session_id: int, course: int) -> bool:
     )
 
 
+def _fires_now(course: int, table_tickets: list[tuple[int, str]]) -> bool:
+    """Whether a new ticket of `course` goes to the kitchen now.
+
+    It waits while an earlier course of the table is unfinished, unless the
+    table's `course` (or a later one) has already been fired.
+    `table_tickets` holds (course, status) of the table's tickets so far.
+    """
+    fired = max(
+        (
+            c
+            for c, status in table_tickets
+            if status not in (TicketStatus.HELD, TicketStatus.CANCELLED)
+        ),
+        default=0,
+    )
+    unfinished_below = any(
+        c < course and status not in FINISHED for c, status in table_tickets
+    )
+    return course <= fired or not unfinished_below
+
+
 def tickets_create_for_order(*, order: Order) -> list[Ticket]:
     """Split a placed order into tickets per station and course.
 
-    A course waits (held) while an earlier course of the table is still to
-    be served, unless the table's later courses have already been fired.
     Call inside the transaction that places the order, holding the table
-    session's row lock.
+    session's row lock (so two orders of one table decide courses in turn).
     """
     now = timezone.now()
+    lines = list(order.lines.all())
     groups: dict[tuple[str, int], list] = defaultdict(list)
-    for line in order.lines.all():
+    for line in lines:
         groups[(line.station, line.course)].append(line)
-    session_id = order.table_session_id
+    table_tickets: list[tuple[int, str]] = list(
+        Ticket.objects.filter(
+            order__table_session_id=order.table_session_id
+        ).values_list("course", "status")
+    )
+    table_label = order.table_session.table.label
     created = []
     # Earlier courses first, so a later course sees them when deciding to wait.
     for station_code, course in sorted(groups, key=lambda key: (key[1], key[0])):
         station = station_for_code(restaurant_id=order.restaurant_id, code=station_code)
-        fire = course <= _fired_course(session_id) or not _unfinished_below(
-            session_id, course
-        )
+        fire = _fires_now(course, table_tickets)
         ticket = Ticket.objects.create(
             restaurant_id=order.restaurant_id,
             order=order,
@@ -139,14 +151,33 @@ def tickets_create_for_order(*, order: Order) -> list[Ticket]:
             created_at=now,
             fired_at=now if fire else None,
         )
-        lines = groups[(station_code, course)]
-        TicketLine.objects.bulk_create(
-            [TicketLine(ticket=ticket, order_line=line) for line in lines]
+        table_tickets.append((course, ticket.status))
+        group = groups[(station_code, course)]
+        ticket_lines = TicketLine.objects.bulk_create(
+            [TicketLine(ticket=ticket, order_line=line) for line in group]
         )
-        lines_follow_ticket(ticket)
+        status = LineStatus.RECEIVED if fire else LineStatus.HELD
+        OrderLine.objects.filter(pk__in=[line.pk for line in group]).update(
+            status=status
+        )
+        for line in group:
+            line.status = status
+        # Everything a screen needs is in hand; no need to read it back.
+        data = ticket_payload(
+            ticket=ticket,
+            order=order,
+            table_label=table_label,
+            lines=[(tl, line) for tl, line in zip(ticket_lines, group, strict=True)],
+        )
+        publish_on_stream(
+            restaurant_id=order.restaurant_id,
+            stream=KITCHEN,
+            group=kitchen_group(order.restaurant_id),
+            event="ticket.created",
+            version=ticket.version,
+            data=data,
+        )
         created.append(ticket)
-    for ticket in created:
-        _publish(ticket.pk, "ticket.created")
     # The order itself stays "received"; the caller publishes it as placed,
     # with the lines' new statuses.
     return created

@@ -81,11 +81,14 @@ def _modifier_ids(line: OrderLine) -> list[int]:
 
 
 def _recount(order: Order) -> None:
+    """Store a locked order's new total and bump its version."""
     total = order.lines.aggregate(total=Sum("line_total_minor"))["total"] or 0
     Order.objects.filter(pk=order.pk).update(
         total_minor=total, version=F("version") + 1
     )
-    order.refresh_from_db(fields=["total_minor", "version"])
+    # The row is locked by this transaction, so the new values are known.
+    order.total_minor = total
+    order.version += 1
 
 
 def _touch(table_session_id: int) -> None:

@@ -103,6 +103,7 @@ async def test_an_order_on_one_worker_reaches_a_screen_on_the_other(
     await screen.wait_for(_shows(order_id), timeout=5)
     assert [x.event for x in screen.arrivals] == ["ticket.created"]
     assert screen.resyncs == 0
+    assert screen.errors == []
     await screen.stop()
 
 
@@ -121,6 +122,7 @@ async def test_restarting_redis_loses_nothing(workers, redis_server, kitchen_set
     after = await _order(a.url, kitchen_setup["code"], kitchen_setup["soup"])
     await screen.wait_for(_shows(after), timeout=20)
     assert await Order.objects.filter(pk__in=[during, after]).acount() == 2
+    assert screen.errors == []
     await screen.stop()
 
 
@@ -139,4 +141,5 @@ async def test_a_worker_killed_mid_service_loses_nothing(workers, kitchen_setup)
     await screen.wait_for(_shows(during), timeout=15)
     assert screen.connects >= 2
     assert _shows(first)(screen)
+    assert screen.errors == []
     await screen.stop()

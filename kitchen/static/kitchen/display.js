@@ -75,6 +75,7 @@
   const byFired = (a, b) => since(a.fired_at) - since(b.fired_at) || a.id - b.id;
   const limitsOf = (ticket) => stations.get(ticket.station_id) || DEFAULT_LIMITS;
   const stationName = (ticket) => stations.get(ticket.station_id)?.name || ticket.station;
+  const stationOrder = (ticket) => stations.get(ticket.station_id)?.order ?? 999;
 
   function upsertTicket(data) {
     if (!mine(data) || (gone.get(data.id) ?? 0) >= data.version) return;
@@ -110,7 +111,7 @@
     syncing = false;
     lastSeq = data.seq;
     stations.clear();
-    data.stations.forEach((s) => stations.set(s.id, s));
+    data.stations.forEach((s, order) => stations.set(s.id, { ...s, order }));
     const before = new Set([...tickets.values()].filter((tk) => tk.status !== "held").map((tk) => tk.id));
     tickets.clear();
     for (const ticket of data.tickets) {
@@ -153,8 +154,25 @@
       lastSeq += 1;
       apply(next);
     }
-    clearTimeout(gapTimer);
-    gapTimer = pending.size ? setTimeout(resync, GAP_WAIT_MS) : null;
+    // A gap gets one short wait from when it opened, however many events
+    // keep arriving behind it.
+    if (!pending.size) {
+      clearTimeout(gapTimer);
+      gapTimer = null;
+    } else if (!gapTimer) {
+      gapTimer = setTimeout(resync, GAP_WAIT_MS);
+    }
+  }
+
+  // The server is at `seq`; if the events up to it do not arrive in a
+  // moment, they are lost.
+  let behindTimer = null;
+  function behind(seq) {
+    if (typeof seq !== "number" || lastSeq === null || seq <= lastSeq || behindTimer) return;
+    behindTimer = setTimeout(() => {
+      behindTimer = null;
+      if (lastSeq !== null && lastSeq < seq) resync();
+    }, GAP_WAIT_MS);
   }
 
   async function resync() {
@@ -228,11 +246,11 @@
           ...line.allergens.map((code) => el("span", { class: "pill", text: allergen(code) })))
         : null,
     ];
-    const attrs = { class: "line-body" };
-    const body_ = cook
-      ? el("button", { ...attrs, type: "button", "data-line": line.id, "aria-pressed": String(line.done) }, ...body)
-      : el("div", attrs, ...body);
-    return el("li", { class: line.done ? "line is-done" : "line" }, body_);
+    // A tap crosses the item off (or back on) while the ticket is cooking.
+    const target = cook
+      ? el("button", { class: "line-body", type: "button", "data-line": line.id, "aria-pressed": String(line.done) }, ...body)
+      : el("div", { class: "line-body" }, ...body);
+    return el("li", { class: line.done ? "line is-done" : "line" }, target);
   }
 
   function actionButton(ticket, action, kind) {
@@ -249,15 +267,16 @@
       "data-id": ticket.id, "data-status": ticket.status, "aria-labelledby": heading,
     },
     el("header", { class: "ticket-head" },
-      el("h2", { class: "ticket-table", id: heading, text: t("table", { label: ticket.table }) }),
-      el("span", { class: "ticket-number", text: t("order", { number: ticket.number }) }),
-      ticket.course > 1 && !held ? el("span", { class: "course", text: t("course", { course: ticket.course }) }) : null,
+      el("div", { class: "ticket-id" },
+        el("h2", { class: "ticket-table", id: heading, text: t("table", { label: ticket.table }) }),
+        el("span", { class: "ticket-number", text: t("order", { number: ticket.number }) }),
+        ticket.course > 1 && !held ? el("span", { class: "course", text: t("course", { course: ticket.course }) }) : null),
       held ? null : timer(ticket)),
     held ? el("p", { class: "held-label", text: t("held", { course: ticket.course }) }) : null,
     ticket.order_note
       ? el("p", { class: "order-note" }, el("strong", { text: `${S.note}: ` }), ticket.order_note)
       : null,
-    el("ul", { class: "lines" }, ...ticket.lines.map((line) => lineItem(line, cook))),
+    el("ul", { class: "lines", lang: boot.menu_lang }, ...ticket.lines.map((line) => lineItem(line, cook))),
     cook
       ? el("div", { class: "actions" },
         ticket.status === "received" ? actionButton(ticket, "start", "start") : actionButton(ticket, "unstart", "undo"),
@@ -308,6 +327,9 @@
       .sort((a, b) => since(b.ready_at) - since(a.ready_at));
     ui.recent.hidden = ready.length === 0;
     document.body.classList.toggle("has-recent", ready.length > 0);
+    const sig = ready.map((tk) => `${tk.id}.${tk.version}`).join(",");
+    if (ui.recentList.dataset.sig === sig) return;
+    ui.recentList.dataset.sig = sig;
     ui.recentList.replaceChildren(...ready.map((tk) => {
       const label = `recent-${tk.id}`;
       return el("li", { class: "recent-item" },
@@ -317,7 +339,11 @@
     }));
   }
 
-  // Expo: tickets grouped by table visit.
+  // Expo: tickets grouped by table visit. A table is ready to serve when
+  // everything fired for it is ready.
+  const isReady = ({ fired }) => fired.length > 0 && fired.every((tk) => tk.status === "ready");
+  let readyTables = new Set();
+
   function renderExpo() {
     const sessions = new Map();
     for (const ticket of tickets.values()) {
@@ -325,7 +351,7 @@
       sessions.get(ticket.table_session).push(ticket);
     }
     const groups = [...sessions.entries()].map(([id, list]) => {
-      list.sort((a, b) => a.course - b.course || byFired(a, b));
+      list.sort((a, b) => a.course - b.course || stationOrder(a) - stationOrder(b) || a.id - b.id);
       const fired = list.filter((tk) => tk.status !== "held");
       const first = fired.length ? Math.min(...fired.map((tk) => since(tk.fired_at))) : Infinity;
       return { id, list, fired, first };
@@ -342,12 +368,7 @@
     ui.empty.textContent = S.no_tickets;
   }
 
-  function statusText(ticket) {
-    return ticket.status === "held" ? t("held", { course: ticket.course }) : t(`status_${ticket.status}`);
-  }
-
-  let readyTables = new Set();
-  const isReady = ({ fired }) => fired.length > 0 && fired.every((tk) => tk.status === "ready");
+  const statusText = (ticket) => t(`status_${ticket.status}`);
 
   function tableCard(group) {
     const { id, list, fired } = group;
@@ -360,16 +381,19 @@
     const heading = `session-${id}`;
     return el("article", { class: `table${ready ? " is-ready" : ""}`, "data-session": id, "aria-labelledby": heading },
       el("header", { class: "table-head" },
-        el("h2", { class: "ticket-table", id: heading, text: t("table", { label: list[0].table }) }),
-        el("span", { class: "ticket-number", text: numbers.map((n) => t("order", { number: n })).join(" ") })),
+        el("div", { class: "ticket-id" },
+          el("h2", { class: "ticket-table", id: heading, text: t("table", { label: list[0].table }) }),
+          el("span", { class: "ticket-number", text: numbers.map((n) => t("order", { number: n })).join(" ") }))),
       ready ? el("p", { class: "ready-flag", text: S.ready_to_serve }) : null,
       el("ul", { class: "rows" }, ...list.map((tk) => el("li", { class: `row is-${tk.status}`, "data-ticket": tk.id },
         el("div", { class: "row-head" },
-          el("span", { class: "row-station", text: stationName(tk) }),
-          tk.course > 1 ? el("span", { class: "course", text: t("course", { course: tk.course }) }) : null,
-          el("span", { class: `status status-${tk.status}`, text: statusText(tk) }),
+          el("div", { class: "row-id" },
+            el("span", { class: "row-station", text: stationName(tk) }),
+            tk.course > 1 ? el("span", { class: "course", text: t("course", { course: tk.course }) }) : null,
+            // Held rows say so in the "fire" box below.
+            tk.status === "held" ? null : el("span", { class: `status status-${tk.status}`, text: statusText(tk) })),
           COOKING.has(tk.status) ? timer(tk) : null),
-        el("p", { class: "row-items" }, ...tk.lines.map((line) => el("span", { class: line.done ? "row-line is-done" : "row-line" },
+        el("p", { class: "row-items", lang: boot.menu_lang }, ...tk.lines.map((line) => el("span", { class: line.done ? "row-line is-done" : "row-line" },
           `${line.quantity}× ${pick(line.name)}`,
           ...line.allergens.map((code) => el("span", { class: "pill", text: allergen(code) })))))))),
       waiting.length ? el("p", { class: "waiting", text: t("waiting_for", { stations: waiting.join(", ") }) }) : null,
@@ -429,7 +453,9 @@
           el("span", { class: "stock-name", id: label, text: pick(item.name) }),
           el("span", { class: "stock-state" }),
           el("button", { type: "button", class: "toggle", "data-toggle": item.id, "aria-describedby": label, text: S.sold_out }),
-          el("input", { class: "stock-input", type: "number", min: 0, max: 9999, inputmode: "numeric", "aria-label": `${pick(item.name)}: ${t("portions")}` }),
+          el("label", { class: "stock-portions" },
+            el("span", { class: "stock-caption", text: t("portions") }),
+            el("input", { class: "stock-input", type: "number", min: 0, max: 9999, inputmode: "numeric", "aria-label": `${pick(item.name)}: ${t("portions")}` })),
           el("button", { type: "button", class: "save", "data-save": item.id, "aria-describedby": label, text: S.save }));
       }
       const out = !item.is_available || item.stock === 0;
@@ -448,7 +474,7 @@
   let lastRecentCheck = 0;
   function tick() {
     const now = Date.now();
-    ui.clock.textContent = new Date(now).toLocaleTimeString(boot.lang, { hour: "2-digit", minute: "2-digit" });
+    ui.clock.textContent = new Date(now).toLocaleTimeString(boot.lang, { hour: "2-digit", minute: "2-digit", hourCycle: "h23" });
     ui.clock.dateTime = new Date(now).toISOString();
     for (const node of document.querySelectorAll(".timer")) {
       const seconds = Math.max(0, Math.floor((now - Number(node.dataset.since)) / 1000));
@@ -485,6 +511,8 @@
     try {
       message = (await response.json()).message || message;
     } catch { /* not JSON: keep the general message */ }
+    // Refused because the ticket moved on, or is gone: this screen is behind.
+    if (response.status === 404 || response.status === 409) resync();
     throw new Error(message);
   }
 
@@ -563,7 +591,7 @@
         : { is_available: false, stock: item.stock });
     } else if (dataset.save) {
       const item = items.get(Number(dataset.save));
-      const input = button.parentElement.querySelector("input");
+      const input = button.closest(".stock-row").querySelector("input");
       const stock = input.value.trim() === "" ? null : Number(input.value);
       if (stock !== null && !(Number.isInteger(stock) && stock >= 0 && stock <= 9999)) {
         input.focus();
@@ -600,7 +628,9 @@
   // ---- Sound and attention -------------------------------------------------
   let audio = null, lastBeep = 0;
   function arrived(ticket) {
-    fresh.set(ticket.id, Date.now());
+    const now = Date.now();
+    for (const [id, at] of fresh) if (now - at > 60000) fresh.delete(id);
+    fresh.set(ticket.id, now);
     ui.announce.textContent = `${t("new_ticket")}: ${t("table", { label: ticket.table })} ${t("order", { number: ticket.number })}`;
     if (!expo) beep();
   }
@@ -678,8 +708,13 @@
     else location.reload();
   }
 
-  const live = window.TablesideLive(`/ws/kitchen/?${boot.query}`, {
+  window.TablesideLive(`/ws/kitchen/?${boot.query}`, {
     onMessage: receive,
+    // The ping is the server's heartbeat: a screen is live while it pings.
+    pingEvery: PING_MS,
+    // The answer says how far the stream has gone: a lost last event shows
+    // up here even when no later event comes to reveal the gap.
+    onPong: (data) => behind(data && data.seq),
     stopCodes: [4401, 4403],
     onState(state) {
       if (state === "stopped") return forbidden();
@@ -688,10 +723,6 @@
       showConnection();
     },
   });
-  // The server's heartbeat: a screen is live while it pings.
-  if (live && typeof live.send === "function") {
-    setInterval(() => live.send({ type: "ping" }), PING_MS);
-  }
 
   let hidden = document.hidden;
   document.addEventListener("visibilitychange", () => {
@@ -717,5 +748,8 @@
   showConnection();
 
   // For browser tests: drop the next n events, as a flaky network would.
-  window.__kds = { drop: (n = 1) => { dropNext = n; }, seq: () => lastSeq };
+  window.__kds = {
+    drop: (n = 1) => { dropNext = n; },
+    state: () => ({ lastSeq, dropNext, syncing, tickets: tickets.size }),
+  };
 })();

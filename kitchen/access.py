@@ -8,6 +8,7 @@ from rest_framework import authentication, exceptions
 from kitchen.models import Screen, Station
 from kitchen.selectors import screen_get_by_token
 from kitchen.services.access import FLOOR_ROLES, KITCHEN_ROLES
+from kitchen.services.tickets import station_for_code
 from ordering.models import Restaurant
 from ordering.selectors import restaurant_get, staff_roles
 
@@ -49,6 +50,12 @@ def access_for(*, cookies, user, restaurant_slug: str, station_code: str):
         station = Station.objects.filter(
             restaurant=restaurant, code=station_code, is_active=True
         ).first()
+        if (
+            station is None
+            and restaurant.menu_items.filter(station=station_code).exists()
+        ):
+            # The menu names the station, but no order has reached it yet.
+            station = station_for_code(restaurant_id=restaurant.pk, code=station_code)
         if station is None:
             return None
     return KitchenAccess(restaurant=restaurant, station=station, user_id=user.pk)

@@ -98,14 +98,20 @@ def ticket_payload(*, ticket: Ticket, order, table_label: str, lines) -> dict:
 def tickets_on_screens(
     *, restaurant_id: int, station_id: int | None = None, now=None
 ) -> QuerySet[Ticket]:
-    """Return the tickets a screen shows: held, new, cooking, and recently ready."""
+    """Return the tickets a screen shows: held, new, cooking and ready.
+
+    A station screen keeps ready tickets for a while (to recall a mistake);
+    the expo keeps them until they are served, however long that takes.
+    """
     now = now or timezone.now()
     tickets = tickets_with_details().filter(restaurant_id=restaurant_id)
-    if station_id is not None:
-        tickets = tickets.filter(station_id=station_id)
-    return tickets.filter(
-        status__in=[TicketStatus.HELD, TicketStatus.RECEIVED, TicketStatus.PREPARING]
-    ) | tickets.filter(status=TicketStatus.READY, ready_at__gte=now - READY_VISIBLE_FOR)
+    waiting = [TicketStatus.HELD, TicketStatus.RECEIVED, TicketStatus.PREPARING]
+    if station_id is None:
+        return tickets.filter(status__in=[*waiting, TicketStatus.READY])
+    tickets = tickets.filter(station_id=station_id)
+    return tickets.filter(status__in=waiting) | tickets.filter(
+        status=TicketStatus.READY, ready_at__gte=now - READY_VISIBLE_FOR
+    )
 
 
 def station_list(*, restaurant_id: int) -> list[dict]:

@@ -60,6 +60,12 @@ def _strings() -> dict[str, str]:
         "allergens": _("Allergens"),
         "note": _("Note"),
         "error": _("That did not go through. Check the connection and try again."),
+        "close": _("Close"),
+        "portions": _("Portions left"),
+        "status_received": _("New"),
+        "status_preparing": _("Preparing"),
+        "status_ready": _("Ready"),
+        "new_ticket": _("New ticket"),
     }
 
 

@@ -76,7 +76,9 @@ def test_bad_action_is_a_409_with_a_message(staff_client, ticket):
 
 def test_wrong_pairing_code_shows_the_form_again(db):
     browser = Client()
-    response = browser.post("/kitchen/pair/", {"code": "123456"})
+    response = browser.post(
+        "/kitchen/pair/", {"code": "123456"}, HTTP_ACCEPT_LANGUAGE="en"
+    )
     assert response.status_code == 400
     assert "not valid" in response.content.decode()
     assert SCREEN_COOKIE not in browser.cookies

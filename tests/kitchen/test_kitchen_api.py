@@ -66,7 +66,7 @@ def test_snapshot_api_for_a_screen_and_for_staff(paired, ticket, staff_client, m
 
 def test_bad_action_is_a_409_with_a_message(staff_client, ticket):
     response = staff_client("kitchen").post(
-        f"/api/v1/kitchen/tickets/{ticket.pk}/serve"
+        f"/api/v1/kitchen/tickets/{ticket.pk}/serve", HTTP_ACCEPT_LANGUAGE="en"
     )
     assert response.status_code == 409
     body = response.json()

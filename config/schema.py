@@ -38,3 +38,19 @@ class GuestAuthenticationScheme(OpenApiAuthenticationExtension):
                 "(with the X-CSRFToken header) instead."
             ),
         }
+
+
+class ScreenAuthenticationScheme(OpenApiAuthenticationExtension):
+    target_class = "kitchen.access.ScreenAuthentication"
+    name = "kitchenScreen"
+
+    def get_security_definition(self, auto_schema):
+        return {
+            "type": "apiKey",
+            "in": "cookie",
+            "name": "tableside_screen",
+            "description": (
+                "The cookie a kitchen screen receives when it is paired "
+                "(POST /api/v1/kitchen/pair); send the X-CSRFToken header with it."
+            ),
+        }

@@ -405,8 +405,9 @@
   }
 
   function renderAlerts() {
+    // Every screen shows every alert of the restaurant: a station nobody
+    // watches is exactly when another screen must say so.
     const list = [...alerts.values()]
-      .filter((a) => expo || a.station === null || a.station === station.code)
       .sort((a, b) => since(a.raised_at) - since(b.raised_at));
     ui.alerts.hidden = list.length === 0;
     ui.alertCount.hidden = list.length === 0;

@@ -2,7 +2,7 @@
 
 import logging
 
-from django.tasks import task
+from django.tasks import Task, task
 
 from kitchen.services.alerts import alerts_check
 
@@ -20,4 +20,4 @@ def check_kitchen_alerts() -> dict[str, int]:
 # (task, seconds between runs) for `run_periodic`. A ticket waits for its
 # screen's confirmation 20 s by default; checking every 5 s raises the alert
 # within 25 s.
-PERIODIC = [(check_kitchen_alerts, 5)]
+PERIODIC: list[tuple[Task, int]] = [(check_kitchen_alerts, 5)]

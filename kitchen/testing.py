@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 
 import httpx
 import websockets
+from websockets.typing import Origin
 
 
 @dataclass
@@ -150,7 +151,7 @@ class ScreenClient:
             try:
                 async with websockets.connect(
                     self._ws_url,
-                    origin=self.base_url,
+                    origin=Origin(self.base_url),
                     additional_headers=self._headers(),
                     open_timeout=5,
                 ) as socket:

@@ -6,7 +6,7 @@ import datetime
 
 from django.conf import settings
 from django.core.management import call_command
-from django.tasks import task
+from django.tasks import Task, task
 
 from ordering.services.tables import table_sessions_close_idle
 
@@ -25,4 +25,7 @@ def prune_task_results() -> None:
 
 
 # (task, seconds between runs) for `run_periodic`.
-PERIODIC = [(close_idle_table_sessions, 600), (prune_task_results, 3600)]
+PERIODIC: list[tuple[Task, int]] = [
+    (close_idle_table_sessions, 600),
+    (prune_task_results, 3600),
+]

@@ -1,11 +1,12 @@
 import time
 
 from django.core.management.base import BaseCommand
+from django.tasks import Task
 
 from kitchen.tasks import PERIODIC as KITCHEN_JOBS
 from ordering.tasks import PERIODIC as ORDERING_JOBS
 
-PERIODIC = [*ORDERING_JOBS, *KITCHEN_JOBS]
+PERIODIC: list[tuple[Task, int]] = [*ORDERING_JOBS, *KITCHEN_JOBS]
 
 
 class Command(BaseCommand):

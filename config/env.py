@@ -94,5 +94,10 @@ def database_from_url(url: str, *, base_dir: Path) -> dict:
         # psycopg's pool keeps connections warm across requests; Django's own
         # persistent connections do not suit ASGI's threads.
         "CONN_MAX_AGE": 0,
-        "OPTIONS": {"pool": True, **dict(parse_qsl(parts.query))},
+        "OPTIONS": {
+            # A few connections serve a worker's request thread and its
+            # websocket thread; more wait at most `timeout` seconds for one.
+            "pool": {"min_size": 1, "max_size": 10, "timeout": 10},
+            **dict(parse_qsl(parts.query)),
+        },
     }

@@ -24,7 +24,10 @@ BASE = Path(__file__).resolve().parent.parent
                 "HOST": "db.internal",
                 "PORT": "6543",
                 "CONN_MAX_AGE": 0,
-                "OPTIONS": {"pool": True, "sslmode": "require"},
+                "OPTIONS": {
+                    "pool": {"min_size": 1, "max_size": 10, "timeout": 10},
+                    "sslmode": "require",
+                },
             },
         ),
         (

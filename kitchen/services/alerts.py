@@ -45,7 +45,7 @@ def _raise(**fields) -> Alert | None:
 
 def _resolve(alerts, now: datetime.datetime) -> int:
     count = 0
-    for alert in alerts.select_for_update():
+    for alert in alerts.select_for_update(of=("self",)):
         alert.resolved_at = now
         alert.save(update_fields=["resolved_at"])
         _publish(alert, "alert.resolved")

@@ -20,7 +20,6 @@ from ordering.models import (
     Table,
     TableSession,
 )
-from ordering.services.menu import menu_changed
 from ordering.services.tables import table_code_rotate, table_session_close
 from ordering.tokens import table_code_make
 
@@ -37,33 +36,6 @@ def _run(modeladmin, request, queryset, call):
         modeladmin.message_user(request, _("%d updated.") % done, messages.SUCCESS)
 
 
-class MenuEditAdmin(admin.ModelAdmin):
-    """Any admin edit of what guests see retires the cached menus."""
-
-    def _changed(self, obj) -> None:
-        # Inside the admin's transaction: the new version and the new rows
-        # become visible together.
-        menu_changed(restaurant_id=getattr(obj, "restaurant_id", None) or obj.pk)
-
-    def save_model(self, request, obj, form, change):
-        super().save_model(request, obj, form, change)
-        self._changed(obj)
-
-    def save_related(self, request, form, formsets, change):
-        super().save_related(request, form, formsets, change)
-        self._changed(form.instance)
-
-    def delete_model(self, request, obj):
-        super().delete_model(request, obj)
-        self._changed(obj)
-
-    def delete_queryset(self, request, queryset):
-        objects = list(queryset)
-        super().delete_queryset(request, queryset)
-        for obj in objects:
-            self._changed(obj)
-
-
 class StaffInline(admin.TabularInline):
     model = StaffMember
     extra = 0
@@ -71,7 +43,7 @@ class StaffInline(admin.TabularInline):
 
 
 @admin.register(Restaurant)
-class RestaurantAdmin(MenuEditAdmin):
+class RestaurantAdmin(admin.ModelAdmin):
     list_display = ["name", "slug", "currency", "timezone", "is_active"]
     prepopulated_fields = {"slug": ["name"]}
     inlines = [StaffInline]
@@ -116,14 +88,14 @@ class ModifierInline(admin.TabularInline):
 
 
 @admin.register(ModifierGroup)
-class ModifierGroupAdmin(MenuEditAdmin):
+class ModifierGroupAdmin(admin.ModelAdmin):
     list_display = ["name_fi", "restaurant", "min_choices", "max_choices"]
     list_filter = ["restaurant"]
     inlines = [ModifierInline]
 
 
 @admin.register(MenuCategory)
-class MenuCategoryAdmin(MenuEditAdmin):
+class MenuCategoryAdmin(admin.ModelAdmin):
     list_display = [
         "name_fi",
         "name_sv",
@@ -137,7 +109,7 @@ class MenuCategoryAdmin(MenuEditAdmin):
 
 
 @admin.register(MenuItem)
-class MenuItemAdmin(MenuEditAdmin):
+class MenuItemAdmin(admin.ModelAdmin):
     list_display = [
         "name_fi",
         "category",
@@ -210,14 +182,11 @@ class OrderAdmin(admin.ModelAdmin):
 
 
 @admin.register(Modifier)
-class ModifierAdmin(MenuEditAdmin):
+class ModifierAdmin(admin.ModelAdmin):
     list_display = ["name_fi", "group", "price_delta_minor", "is_available"]
     list_filter = ["group__restaurant", "is_available"]
     list_editable = ["is_available"]
     search_fields = ["name_fi", "name_sv", "name_en"]
-
-    def _changed(self, obj) -> None:
-        menu_changed(restaurant_id=obj.group.restaurant_id)
 
 
 @admin.register(Guest)

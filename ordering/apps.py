@@ -7,5 +7,7 @@ class OrderingConfig(AppConfig):
     verbose_name = _("Ordering")
 
     def ready(self):
-        # Registers the OpenAPI description of guest authentication.
+        # Registers the OpenAPI descriptions of authentication, and the
+        # hooks that retire cached menus.
         import config.schema  # noqa: F401
+        import ordering.signals  # noqa: F401

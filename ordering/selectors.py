@@ -1,6 +1,7 @@
 """Reads: querysets with the joins each screen needs, and nothing that writes."""
 
 import hashlib
+from collections import OrderedDict
 
 from django.db.models import Prefetch, QuerySet
 
@@ -43,20 +44,50 @@ def guest_get_by_token(*, token: str | None) -> Guest | None:
 
 
 def menu_items_for_pricing(
-    *, restaurant_id: int, item_ids: list[int]
+    *, restaurant_id: int, item_ids: list[int] | None
 ) -> dict[int, MenuItem]:
-    """Return menu items with their category and choices, keyed by id."""
-    items = (
-        MenuItem.objects.filter(restaurant_id=restaurant_id, pk__in=item_ids)
-        .select_related("category")
-        .prefetch_related(
-            Prefetch(
-                "modifier_groups",
-                queryset=ModifierGroup.objects.prefetch_related("modifiers"),
-            )
+    """Return menu items (all when `item_ids` is None) with their category and
+    choices, keyed by id."""
+    items = MenuItem.objects.filter(restaurant_id=restaurant_id)
+    if item_ids is not None:
+        items = items.filter(pk__in=item_ids)
+    items = items.select_related("category").prefetch_related(
+        Prefetch(
+            "modifier_groups",
+            queryset=ModifierGroup.objects.prefetch_related("modifiers"),
         )
     )
     return {item.pk: item for item in items}
+
+
+# (restaurant id, menu version) -> items. In process memory, not the shared
+# cache: unpickling a menu's objects costs as much as querying them. The key
+# holds the version read from the database, so every process sees an edit.
+_PRICING: OrderedDict[tuple[int, int], dict[int, MenuItem]] = OrderedDict()
+_PRICING_SIZE = 64
+
+
+def menu_for_pricing_forget() -> None:
+    """Drop every kept menu (tests: ids are reused after a rollback)."""
+    _PRICING.clear()
+
+
+def menu_for_pricing(*, restaurant: Restaurant) -> dict[int, MenuItem]:
+    """Return every menu item with its category and choices, keyed by id.
+
+    Kept per menu version: each cart line and placed order prices against
+    it, and any menu edit bumps the version (`ordering.signals`). Portions
+    left are checked again under a row lock when an order is placed. The
+    objects are shared between requests: read them, never change them.
+    """
+    key = (restaurant.pk, restaurant.menu_version)
+    items = _PRICING.get(key)
+    if items is None:
+        items = menu_items_for_pricing(restaurant_id=restaurant.pk, item_ids=None)
+        _PRICING[key] = items
+        while len(_PRICING) > _PRICING_SIZE:
+            _PRICING.popitem(last=False)
+    return items
 
 
 def menu_categories(*, restaurant: Restaurant) -> list[MenuCategory]:

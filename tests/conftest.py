@@ -102,9 +102,13 @@ def _isolated_cache():
     """Rate-limit counters and other cache state never leak between tests."""
     from django.core.cache import cache
 
+    from ordering.selectors import menu_for_pricing_forget
+
     cache.clear()
+    menu_for_pricing_forget()
     yield
     cache.clear()
+    menu_for_pricing_forget()
 
 
 @dataclass

@@ -23,7 +23,7 @@ from ordering.models import (
 )
 from ordering.pricing import PricedLine, check_stock, price_line
 from ordering.ratelimit import hit
-from ordering.selectors import menu_items_for_pricing
+from ordering.selectors import menu_for_pricing
 from ordering.services.menu import menu_items_changed
 from ordering.services.order_events import order_publish
 from ordering.services.tables import guest_session_check
@@ -51,8 +51,12 @@ def _unknown_item(item_id) -> NotFoundError:
 def _price_one(
     restaurant: Restaurant, *, menu_item_id: int, modifier_ids: list[int], quantity: int
 ) -> PricedLine:
-    items = menu_items_for_pricing(restaurant_id=restaurant.pk, item_ids=[menu_item_id])
-    item = items.get(menu_item_id)
+    # The version is read afresh: the restaurant may have been loaded before
+    # the menu last changed.
+    restaurant.menu_version = Restaurant.objects.values_list(
+        "menu_version", flat=True
+    ).get(pk=restaurant.pk)
+    item = menu_for_pricing(restaurant=restaurant).get(menu_item_id)
     if item is None:
         raise _unknown_item(menu_item_id)
     return price_line(
@@ -220,10 +224,7 @@ def _reprice(cart: Order, restaurant: Restaurant) -> list[int]:
     changed since they went into the cart and return their ids.
     """
     lines = list(cart.lines.all())
-    items = menu_items_for_pricing(
-        restaurant_id=restaurant.pk,
-        item_ids=[line.menu_item_id for line in lines if line.menu_item_id],
-    )
+    items = menu_for_pricing(restaurant=restaurant)
     local_time = _local_time(restaurant)
     changed = []
     for line in lines:

@@ -48,7 +48,9 @@ def test_orderable_dishes_come_first(menu):
 
 
 def test_a_menu_change_retires_the_cached_menu(menu):
-    # given
+    # given: a change that bypasses the model (a bulk update sends no signal)
+    version = Restaurant.objects.get(pk=menu.restaurant.pk).menu_version
+    menu.restaurant.menu_version = version
     before = _items(menu_data(restaurant=menu.restaurant, lang="en"))
     MenuItem.objects.filter(pk=menu.soup.pk).update(price_minor=1790)
     # when: unchanged version, the cached copy is served
@@ -60,7 +62,24 @@ def test_a_menu_change_retires_the_cached_menu(menu):
     assert before["Salmon soup"]["price_minor"] == 1690
     assert cached["Salmon soup"]["price_minor"] == 1690
     assert fresh["Salmon soup"]["price_minor"] == 1790
-    assert restaurant.menu_version == menu.restaurant.menu_version + 1
+    assert restaurant.menu_version == version + 1
+
+
+def test_saving_a_menu_row_retires_the_cached_menu(menu):
+    # given
+    restaurant = Restaurant.objects.get(pk=menu.restaurant.pk)
+    menu_data(restaurant=restaurant, lang="en")
+    # when: anyone saves a dish (admin, shell, a service)
+    menu.soup.price_minor = 1890
+    menu.soup.save()
+    # then
+    restaurant.refresh_from_db()
+    assert (
+        _items(menu_data(restaurant=restaurant, lang="en"))["Salmon soup"][
+            "price_minor"
+        ]
+        == 1890
+    )
 
 
 def test_marking_sold_out_in_the_admin_updates_the_menu(menu):

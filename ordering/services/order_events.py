@@ -6,11 +6,12 @@ from ordering.models import Order
 from ordering.serializers import order_data
 
 
-def order_publish(*, order_id: int, event: str) -> None:
+def order_publish(*, order_id: int, event: str) -> Order:
     """Publish an order's current state (after commit) as `event`.
 
     The table's phones get it keyed by the order's version; the floor stream
-    numbers it, so waiter tablets can spot a gap.
+    numbers it, so waiter tablets can spot a gap. Return the order as
+    published, with its restaurant and lines loaded.
     """
     order = (
         Order.objects.select_related("restaurant")
@@ -32,3 +33,4 @@ def order_publish(*, order_id: int, event: str) -> None:
         version=order.version,
         data=data,
     )
+    return order

@@ -295,8 +295,7 @@ def order_submit(*, guest: Guest, cart_id: int, note: str = "") -> Order:
         restaurant = Restaurant.objects.select_for_update().get(pk=cart.restaurant_id)
         changed = _reprice(cart, restaurant)
         if not changed:
-            _place(cart, restaurant=restaurant, note=note)
-            return cart
+            return _place(cart, restaurant=restaurant, note=note)
     # The new prices are saved; the guest confirms them by placing again.
     raise CartError(
         _(
@@ -326,8 +325,11 @@ def _take_stock(cart: Order) -> None:
         menu_items_changed(restaurant_id=cart.restaurant_id, item_ids=changed)
 
 
-def _place(cart: Order, *, restaurant: Restaurant, note: str) -> None:
-    """Number a locked, freshly priced cart and hand it to the kitchen."""
+def _place(cart: Order, *, restaurant: Restaurant, note: str) -> Order:
+    """Number a locked, freshly priced cart and hand it to the kitchen.
+
+    Return the placed order with its restaurant and lines loaded.
+    """
     _take_stock(cart)
     Restaurant.objects.filter(pk=restaurant.pk).update(
         order_counter=F("order_counter") + 1
@@ -353,4 +355,4 @@ def _place(cart: Order, *, restaurant: Restaurant, note: str) -> None:
     cart.refresh_from_db()
     _touch(cart.table_session_id)
     tickets_create_for_order(order=cart)
-    order_publish(order_id=cart.pk, event="order.placed")
+    return order_publish(order_id=cart.pk, event="order.placed")

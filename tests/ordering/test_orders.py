@@ -1,3 +1,5 @@
+import datetime
+
 import pytest
 from django.conf import settings
 from django.test import override_settings
@@ -10,6 +12,7 @@ from ordering.exceptions import (
     RateLimitedError,
 )
 from ordering.models import Order, OrderLine, OrderStatus, Restaurant
+from ordering.serializers import OrderOutputSerializer
 from ordering.services.orders import (
     cart_line_add,
     cart_line_remove,
@@ -225,3 +228,46 @@ def test_line_snapshot_survives_menu_edits(menu, guest):
     assert line.unit_price_minor == 3550
     assert line.menu_item_id is None
     assert OrderStatus(order.status) == OrderStatus.RECEIVED
+
+
+def test_order_data_shape(menu, guest):
+    # given
+    order = order_submit(guest=guest, cart_id=_steak(menu, guest).pk, note="n")
+    line = order.lines.get()
+    # when
+    data = OrderOutputSerializer(order).data
+    # then
+    assert data == {
+        "id": order.pk,
+        "number": 1,
+        "status": "received",
+        "table_session": guest.table_session_id,
+        "guest": guest.pk,
+        "note": "n",
+        "total_minor": 3550,
+        "currency": "EUR",
+        "created_at": order.created_at.astimezone(datetime.UTC)
+        .isoformat()
+        .replace("+00:00", "Z"),
+        "placed_at": data["placed_at"],
+        "status_changed_at": data["status_changed_at"],
+        "version": order.version,
+        "lines": [
+            {
+                "id": line.pk,
+                "menu_item": menu.steak.pk,
+                "name": line.name,
+                "modifiers": line.modifiers,
+                "allergens": [],
+                "quantity": 1,
+                "unit_price_minor": 3550,
+                "line_total_minor": 3550,
+                "vat_rate_bp": 1350,
+                "course": 2,
+                "note": "",
+                "status": "received",
+                "added_by": guest.pk,
+            }
+        ],
+    }
+    assert data["placed_at"].endswith("Z")

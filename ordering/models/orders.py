@@ -145,6 +145,24 @@ class OrderLine(models.Model):
         max_length=10, choices=LineStatus.choices, default=LineStatus.RECEIVED
     )
     created_at = models.DateTimeField(default=timezone.now)
+    # A voided line is cancelled by staff, with a reason; above a threshold a
+    # manager approves it. Voided lines are not billed.
+    void_reason = models.CharField(max_length=200, blank=True)
+    voided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    void_approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    voided_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["id"]

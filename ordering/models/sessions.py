@@ -42,6 +42,20 @@ class TableSession(models.Model):
     opened_at = models.DateTimeField(default=timezone.now)
     last_activity_at = models.DateTimeField(default=timezone.now)
     closed_at = models.DateTimeField(null=True, blank=True)
+    # Service times for the managers' reports: seated (opened_at) -> first
+    # order -> food served -> bill requested -> paid.
+    first_order_at = models.DateTimeField(null=True, blank=True)
+    food_served_at = models.DateTimeField(null=True, blank=True)
+    bill_requested_at = models.DateTimeField(null=True, blank=True)
+    paid_at = models.DateTimeField(null=True, blank=True)
+    # Set when staff merged this party into another table's session.
+    merged_into = models.ForeignKey(
+        "self",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="merged_from",
+    )
 
     class Meta:
         ordering = ["-opened_at"]
@@ -82,6 +96,15 @@ class Guest(models.Model):
     )
     token_hash = models.CharField(max_length=64, unique=True)
     display_name = models.CharField(_("name"), max_length=40, blank=True)
+    # Set when a waiter orders for the table: the waiter's own "phone" there,
+    # so staff orders follow exactly the guests' rules.
+    staff_user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
     language = models.CharField(max_length=2, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
 

@@ -223,3 +223,29 @@ def guest_session_check(guest: Guest, *, lock: bool = False) -> None:
     guest.table_session.status = status or TableSessionStatus.CLOSED
     if status != TableSessionStatus.OPEN:
         raise TableClosedError()
+
+
+@transaction.atomic
+def guest_for_staff(*, table_session_id: int, user) -> Guest:
+    """Return the waiter's own guest at an open table, creating it on first use.
+
+    Orders a waiter takes for the table go through this guest's cart, so they
+    follow exactly the rules and prices guests' orders do.
+    """
+    session = (
+        TableSession.objects.select_for_update().filter(pk=table_session_id).first()
+    )
+    if session is None:
+        raise NotFoundError()
+    staff_require(user=user, restaurant_id=session.restaurant_id, roles=FLOOR_ROLES)
+    if not session.is_open:
+        raise TableClosedError(_("This table session is closed."))
+    guest = Guest.objects.filter(table_session=session, staff_user=user).first()
+    if guest is None:
+        guest = Guest.objects.create(
+            table_session=session,
+            staff_user=user,
+            token_hash=token_hash(secrets.token_urlsafe(32)),
+            display_name=(user.get_short_name() or user.get_username())[:40],
+        )
+    return guest

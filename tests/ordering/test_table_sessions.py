@@ -187,3 +187,23 @@ def test_idle_sessions_close_but_busy_ones_stay_open(menu, restaurant, capture_e
     states = dict(TableSession.objects.values_list("table_id", "status"))
     assert states == {idle.pk: "closed", busy.pk: "open", recent.pk: "open"}
     assert [env["event"] for _, env in sent] == ["table_session.closed"] * 2
+
+
+def test_a_waiter_orders_through_their_own_guest_at_the_table(menu, guest, staff):
+    # given
+    from ordering.services.orders import cart_line_add, order_submit
+    from ordering.services.tables import guest_for_staff
+
+    waiter = staff("waiter")
+    # when
+    own = guest_for_staff(table_session_id=guest.table_session_id, user=waiter)
+    again = guest_for_staff(table_session_id=guest.table_session_id, user=waiter)
+    cart = cart_line_add(guest=own, menu_item_id=menu.soup.pk, quantity=2)
+    order = order_submit(guest=own, cart_id=cart.pk)
+    # then
+    assert own.pk == again.pk
+    assert own.staff_user == waiter
+    assert order.table_session_id == guest.table_session_id
+    assert order.total_minor == 2 * 1690
+    with pytest.raises(PermissionDeniedError):
+        guest_for_staff(table_session_id=guest.table_session_id, user=staff("kitchen"))

@@ -7,10 +7,46 @@ from .orders import (
     OrderLine,
     OrderStatus,
 )
-from .restaurants import Area, Restaurant, StaffMember, StaffRole, Table
+from .payments import (
+    FINAL_STATUSES,
+    HOLDING_STATUSES,
+    Payment,
+    PaymentAllocation,
+    PaymentKind,
+    PaymentMethod,
+    PaymentStatus,
+    Receipt,
+    ReceiptKind,
+    Refund,
+    RefundStatus,
+    StripeEvent,
+)
+from .restaurants import (
+    Area,
+    PaymentMode,
+    Restaurant,
+    StaffMember,
+    StaffRole,
+    Table,
+    WalkoutPolicy,
+)
 from .sessions import Guest, TableSession, TableSessionStatus
 
 __all__ = [
+    "FINAL_STATUSES",
+    "HOLDING_STATUSES",
+    "Payment",
+    "PaymentAllocation",
+    "PaymentKind",
+    "PaymentMethod",
+    "PaymentMode",
+    "PaymentStatus",
+    "Receipt",
+    "ReceiptKind",
+    "Refund",
+    "RefundStatus",
+    "StripeEvent",
+    "WalkoutPolicy",
     "ORDER_TRANSITIONS",
     "PLACED_STATUSES",
     "Area",

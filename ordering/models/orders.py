@@ -13,6 +13,10 @@ from .sessions import Guest, TableSession
 
 class OrderStatus(models.TextChoices):
     DRAFT = "draft", _("In the cart")
+    # Placed, but held from the kitchen until paid (pay-first restaurants),
+    # or until a waiter approves the table's first order.
+    AWAITING_PAYMENT = "awaiting_payment", _("Waiting for payment")
+    AWAITING_APPROVAL = "awaiting_approval", _("Waiting for the waiter")
     RECEIVED = "received", _("Received")
     PREPARING = "preparing", _("Preparing")
     READY = "ready", _("Ready")
@@ -23,7 +27,13 @@ class OrderStatus(models.TextChoices):
 # The only moves an order may make. Going back one step is allowed from the
 # kitchen (a ticket bumped by mistake is recalled).
 ORDER_TRANSITIONS: dict[str, set[str]] = {
-    OrderStatus.DRAFT: {OrderStatus.RECEIVED},
+    OrderStatus.DRAFT: {
+        OrderStatus.RECEIVED,
+        OrderStatus.AWAITING_PAYMENT,
+        OrderStatus.AWAITING_APPROVAL,
+    },
+    OrderStatus.AWAITING_PAYMENT: {OrderStatus.RECEIVED, OrderStatus.CANCELLED},
+    OrderStatus.AWAITING_APPROVAL: {OrderStatus.RECEIVED, OrderStatus.CANCELLED},
     OrderStatus.RECEIVED: {
         OrderStatus.PREPARING,
         OrderStatus.READY,
@@ -52,6 +62,8 @@ class LineStatus(models.TextChoices):
 
 
 PLACED_STATUSES = [
+    OrderStatus.AWAITING_PAYMENT,
+    OrderStatus.AWAITING_APPROVAL,
     OrderStatus.RECEIVED,
     OrderStatus.PREPARING,
     OrderStatus.READY,
@@ -78,7 +90,7 @@ class Order(models.Model):
     )
     number = models.PositiveIntegerField(null=True, blank=True, editable=False)
     status = models.CharField(
-        max_length=12, choices=OrderStatus.choices, default=OrderStatus.DRAFT
+        max_length=20, choices=OrderStatus.choices, default=OrderStatus.DRAFT
     )
     note = models.CharField(_("note for the kitchen"), max_length=200, blank=True)
     total_minor = models.PositiveBigIntegerField(default=0)
@@ -127,6 +139,11 @@ class OrderLine(models.Model):
         MenuItem, on_delete=models.SET_NULL, null=True, related_name="+"
     )
     added_by = models.ForeignKey(
+        Guest, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    # Who pays this line when guests pay "their own items": whoever added it,
+    # until they say "not mine" (then it is shared) or someone takes it.
+    bill_guest = models.ForeignKey(
         Guest, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     name = models.JSONField(help_text="{language: name} at order time")

@@ -13,9 +13,26 @@ def default_languages() -> list[str]:
     return list(MENU_LANGUAGES)
 
 
+def tip_presets_default() -> list[int]:
+    return [0, 500, 1000, 1500]
+
+
 def default_vat_rates() -> list[int]:
     # Finland from 2026: 13.5 % food and restaurant services, 25.5 % alcohol.
     return [1350, 2550]
+
+
+class PaymentMode(models.TextChoices):
+    # Quick service: an order reaches the kitchen once it is paid.
+    PAY_FIRST = "pay_first", _("Pay first")
+    # Table service: orders go to the kitchen at once; the table pays at the end.
+    OPEN_TAB = "open_tab", _("Open tab")
+
+
+class WalkoutPolicy(models.TextChoices):
+    NONE = "none", _("None")
+    CARD_HOLD = "card_hold", _("Card hold before the first order")
+    WAITER_APPROVAL = "waiter_approval", _("A waiter approves the first order")
 
 
 class Restaurant(models.Model):
@@ -46,6 +63,27 @@ class Restaurant(models.Model):
     order_counter = models.PositiveIntegerField(default=0, editable=False)
     # Bumped by every menu edit; cached menus are keyed on it.
     menu_version = models.PositiveIntegerField(default=1, editable=False)
+    payment_mode = models.CharField(
+        _("payment"),
+        max_length=10,
+        choices=PaymentMode.choices,
+        default=PaymentMode.OPEN_TAB,
+    )
+    walkout_policy = models.CharField(
+        _("walkout protection"),
+        max_length=16,
+        choices=WalkoutPolicy.choices,
+        default=WalkoutPolicy.NONE,
+    )
+    card_hold_minor = models.PositiveIntegerField(_("card hold (cents)"), default=5000)
+    tip_presets_bp = models.JSONField(
+        _("tip choices (basis points)"), default=tip_presets_default
+    )
+    # Voiding a line worth more than this needs a manager.
+    void_approval_over_minor = models.PositiveIntegerField(
+        _("void needs a manager above (cents)"), default=2000
+    )
+    receipt_counter = models.PositiveIntegerField(default=0, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

@@ -15,8 +15,13 @@ from ordering.models import (
     ModifierGroup,
     Order,
     OrderLine,
+    Payment,
+    PaymentAllocation,
+    Receipt,
+    Refund,
     Restaurant,
     StaffMember,
+    StripeEvent,
     Table,
     TableSession,
 )
@@ -211,3 +216,60 @@ class OrderLineAdmin(admin.ModelAdmin):
         "line_total_minor",
         "vat_rate_bp",
     ]
+
+
+class AllocationInline(admin.TabularInline):
+    model = PaymentAllocation
+    extra = 0
+    can_delete = False
+    readonly_fields = ("order_line", "amount_minor")
+
+
+@admin.register(Payment)
+class PaymentAdmin(admin.ModelAdmin):
+    """Read-only: payments move only through the payment services."""
+
+    list_display = ["__str__", "table_session", "method", "status", "created_at"]
+    list_filter = ["restaurant", "method", "status"]
+    raw_id_fields = ["table_session", "guest", "recorded_by"]
+    inlines = [AllocationInline]
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(PaymentAllocation)
+class PaymentAllocationAdmin(admin.ModelAdmin):
+    list_display = ["payment", "order_line", "amount_minor"]
+    raw_id_fields = ["payment", "order_line"]
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Refund)
+class RefundAdmin(admin.ModelAdmin):
+    list_display = ["payment", "amount_minor", "status", "reason", "created_at"]
+    raw_id_fields = ["payment", "created_by"]
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Receipt)
+class ReceiptAdmin(admin.ModelAdmin):
+    list_display = ["number", "restaurant", "kind", "issued_at"]
+    list_filter = ["restaurant", "kind"]
+    raw_id_fields = ["payment", "refund"]
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(StripeEvent)
+class StripeEventAdmin(admin.ModelAdmin):
+    list_display = ["stripe_event_id", "type", "received_at", "outcome"]
+    list_filter = ["type"]
+
+    def has_change_permission(self, request, obj=None):
+        return False

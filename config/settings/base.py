@@ -153,10 +153,11 @@ CSRF_COOKIE_HTTPONLY = False  # the guest pages' script sends it back as a heade
 
 SECURE_CSP = {
     "default-src": ["'self'"],
-    "script-src": ["'self'"],
+    "script-src": ["'self'", "STRIPE_ORIGIN"],
     "style-src": ["'self'"],
-    "img-src": ["'self'", "data:"],
-    "connect-src": ["'self'"],
+    "img-src": ["'self'", "data:", "https://*.stripe.com"],
+    "connect-src": ["'self'", "STRIPE_ORIGIN", "https://api.stripe.com"],
+    "frame-src": ["STRIPE_ORIGIN", "https://js.stripe.com", "https://hooks.stripe.com"],
     "frame-ancestors": ["'none'"],
     "base-uri": ["'self'"],
     "form-action": ["'self'"],
@@ -206,6 +207,35 @@ TABLESIDE: dict[str, Any] = {
     "BENCH_ENDPOINTS": env_bool("TABLESIDE_BENCH_ENDPOINTS", False),
 }
 
+# Payments. Without Stripe keys the demo runs the `localstripe` server on
+# loopback and sets these for it (ordering/management/commands/demo.py).
+STRIPE_API_VERSION = "2026-10-28.endive"  # pinned: webhooks must match it
+_STRIPE_API_BASE = env_str("STRIPE_API_BASE")  # set only for localstripe
+PAYMENTS: dict[str, Any] = {
+    "GATEWAY": env_str("PAYMENT_GATEWAY", "ordering.payments.StripeGateway"),
+    "STRIPE_SECRET_KEY": env_str("STRIPE_SECRET_KEY"),
+    "STRIPE_PUBLISHABLE_KEY": env_str("STRIPE_PUBLISHABLE_KEY"),
+    "STRIPE_WEBHOOK_SECRET": env_str("STRIPE_WEBHOOK_SECRET"),
+    "STRIPE_API_BASE": _STRIPE_API_BASE,
+    "STRIPE_API_VERSION": STRIPE_API_VERSION,
+    "STRIPE_JS_URL": env_str(
+        "STRIPE_JS_URL",
+        f"{_STRIPE_API_BASE}/js.stripe.com/v3/"
+        if _STRIPE_API_BASE
+        else "https://js.stripe.com/v3/",
+    ),
+    # localstripe's Stripe.js offers only the card Element, and its events
+    # carry an old API version; real Stripe gets the Payment Element.
+    "CARD_ELEMENT": bool(_STRIPE_API_BASE),
+    "WEBHOOK_API_VERSIONS": [STRIPE_API_VERSION]
+    + (["2017-08-15"] if _STRIPE_API_BASE else []),
+    # A card payment the guest does not finish lets go of its lines after this.
+    "PENDING_MINUTES": env_int("TABLESIDE_PAYMENT_PENDING_MINUTES", 15),
+}
+_STRIPE_ORIGIN = (
+    _STRIPE_API_BASE.rstrip("/") if _STRIPE_API_BASE else "https://js.stripe.com"
+)
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
@@ -215,4 +245,12 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
     "loggers": {"django.channels.server": {"level": "WARNING"}},
+}
+
+# Stripe's origin is known only now; the policy above names it symbolically.
+SECURE_CSP = {
+    directive: [
+        _STRIPE_ORIGIN if value == "STRIPE_ORIGIN" else value for value in values
+    ]
+    for directive, values in SECURE_CSP.items()
 }

@@ -13,6 +13,9 @@ STORAGES = {
     **STORAGES,
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
+# Fast unit tests use the in-memory gateway; tests/ordering/test_gateway.py
+# and the payment tests run the real SDK against a localstripe process.
+PAYMENTS = {**PAYMENTS, "GATEWAY": "ordering.payments.FakeGateway"}  # noqa: F405
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
 

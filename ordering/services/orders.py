@@ -10,6 +10,7 @@ from kitchen.services.tickets import tickets_create_for_order
 from ordering.exceptions import (
     CartError,
     NotFoundError,
+    OrderStateError,
     RateLimitedError,
 )
 from ordering.models import (
@@ -18,14 +19,18 @@ from ordering.models import (
     Order,
     OrderLine,
     OrderStatus,
+    PaymentMode,
     Restaurant,
+    StaffRole,
     TableSession,
+    WalkoutPolicy,
 )
 from ordering.pricing import PricedLine, check_stock, price_line
 from ordering.ratelimit import hit
 from ordering.selectors import menu_for_pricing
 from ordering.services.menu import menu_items_changed
 from ordering.services.order_events import order_publish
+from ordering.services.staff import staff_require
 from ordering.services.tables import guest_session_check
 
 
@@ -164,7 +169,7 @@ def cart_line_add(
                 _("The cart is full. Place this order first, then add more."),
                 code="cart_full",
             )
-        line = OrderLine(order=cart, added_by=guest, note=note)
+        line = OrderLine(order=cart, added_by=guest, bill_guest=guest, note=note)
         total_quantity = quantity
     else:
         total_quantity = line.quantity + quantity
@@ -325,19 +330,37 @@ def _take_stock(cart: Order) -> None:
         menu_items_changed(restaurant_id=cart.restaurant_id, item_ids=changed)
 
 
+def _placed_status(cart: Order, restaurant: Restaurant) -> str:
+    """Where a placed order goes: the kitchen, or a wait for payment (pay-first
+    restaurants) or for a waiter's approval (the table's first order, where the
+    walkout policy asks for it)."""
+    if restaurant.payment_mode == PaymentMode.PAY_FIRST:
+        return OrderStatus.AWAITING_PAYMENT
+    if (
+        restaurant.walkout_policy == WalkoutPolicy.WAITER_APPROVAL
+        and not Order.objects.filter(table_session_id=cart.table_session_id)
+        .exclude(status__in=[OrderStatus.DRAFT, OrderStatus.CANCELLED])
+        .exists()
+    ):
+        return OrderStatus.AWAITING_APPROVAL
+    return OrderStatus.RECEIVED
+
+
 def _place(cart: Order, *, restaurant: Restaurant, note: str) -> Order:
-    """Number a locked, freshly priced cart and hand it to the kitchen.
+    """Number a locked, freshly priced cart and hand it on (to the kitchen,
+    or to wait for payment or approval).
 
     Return the placed order with its restaurant and lines loaded.
     """
     _take_stock(cart)
+    status = _placed_status(cart, restaurant)
     Restaurant.objects.filter(pk=restaurant.pk).update(
         order_counter=F("order_counter") + 1
     )
     restaurant.refresh_from_db(fields=["order_counter"])
     now = timezone.now()
     cart.number = restaurant.order_counter
-    cart.status = OrderStatus.RECEIVED
+    cart.status = status
     cart.note = _clean_note(note) or cart.note
     cart.placed_at = now
     cart.status_changed_at = now
@@ -354,5 +377,34 @@ def _place(cart: Order, *, restaurant: Restaurant, note: str) -> Order:
     )
     cart.refresh_from_db()
     _touch(cart.table_session_id)
-    tickets_create_for_order(order=cart)
+    TableSession.objects.filter(
+        pk=cart.table_session_id, first_order_at__isnull=True
+    ).update(first_order_at=now)
+    if status == OrderStatus.RECEIVED:
+        tickets_create_for_order(order=cart)
     return order_publish(order_id=cart.pk, event="order.placed")
+
+
+@transaction.atomic
+def order_approve(*, order_id: int, user) -> Order:
+    """Let a table's first order go to the kitchen (a waiter, where the
+    walkout policy asks for approval)."""
+    order = Order.objects.select_for_update().filter(pk=order_id).first()
+    if order is None:
+        raise NotFoundError()
+    staff_require(
+        user=user,
+        restaurant_id=order.restaurant_id,
+        roles={StaffRole.OWNER, StaffRole.MANAGER, StaffRole.WAITER},
+    )
+    if order.status != OrderStatus.AWAITING_APPROVAL:
+        raise OrderStateError(
+            _("This order is not waiting for approval."), extra={"status": order.status}
+        )
+    order.status = OrderStatus.RECEIVED
+    order.status_changed_at = timezone.now()
+    order.version = F("version") + 1
+    order.save(update_fields=["status", "status_changed_at", "version"])
+    order.refresh_from_db()
+    tickets_create_for_order(order=order)
+    return order_publish(order_id=order.pk, event="order.updated")

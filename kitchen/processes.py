@@ -132,3 +132,42 @@ class RedisServer:
         if self.process is not None and self.process.poll() is None:
             self.process.kill()
             self.process.wait()
+
+
+class LocalStripe:
+    """The localstripe server (a Stripe stand-in) on its own port."""
+
+    def __init__(self, port: int | None = None):
+        self.port = port or free_port()
+        self.process: subprocess.Popen | None = None
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def start(self) -> "LocalStripe":
+        self.process = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "ordering.localstripe_server",
+                "--port",
+                str(self.port),
+            ],
+            cwd=BASE,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        if not _wait_for_port(self.port, self.process, 20):
+            self.stop()
+            raise RuntimeError("localstripe did not start")
+        return self
+
+    def stop(self) -> None:
+        if self.process is not None and self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(timeout=5)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()

@@ -1,8 +1,50 @@
 from django.urls import path
 
-from ordering import apis
+from ordering import apis, payment_apis
 
 urlpatterns = [
+    path("bill", payment_apis.BillApi.as_view(), name="api-bill"),
+    path("bill/payments", payment_apis.PaymentStartApi.as_view(), name="api-pay"),
+    path(
+        "bill/payments/<int:payment_id>/refresh",
+        payment_apis.PaymentRefreshApi.as_view(),
+        name="api-pay-refresh",
+    ),
+    path(
+        "bill/payments/<int:payment_id>/receipt",
+        payment_apis.ReceiptApi.as_view(),
+        name="api-receipt",
+    ),
+    path(
+        "bill/lines/<int:line_id>/claim",
+        payment_apis.LineClaimApi.as_view(),
+        name="api-line-claim",
+    ),
+    path(
+        "staff/table-sessions/<int:table_session_id>/bill",
+        payment_apis.StaffBillApi.as_view(),
+        name="api-staff-bill",
+    ),
+    path(
+        "staff/table-sessions/<int:table_session_id>/payments",
+        payment_apis.StaffPaymentRecordApi.as_view(),
+        name="api-staff-pay",
+    ),
+    path(
+        "staff/payments/<int:payment_id>/refunds",
+        payment_apis.StaffRefundApi.as_view(),
+        name="api-staff-refund",
+    ),
+    path(
+        "staff/orders/<int:order_id>/approve",
+        payment_apis.StaffOrderApproveApi.as_view(),
+        name="api-staff-approve",
+    ),
+    path(
+        "payments/stripe/webhook",
+        payment_apis.StripeWebhookApi.as_view(),
+        name="stripe-webhook",
+    ),
     path("table-sessions/join", apis.TableSessionJoinApi.as_view(), name="api-join"),
     path("restaurants/<slug:slug>/menu", apis.MenuApi.as_view(), name="api-menu"),
     path("cart", apis.CartApi.as_view(), name="api-cart"),

@@ -112,11 +112,15 @@ class StripeGateway:
         webhook_secret: str,
         api_base: str = "",
         api_version: str = "",
+        card_element: bool = False,
     ):
         import stripe
 
         self._stripe = stripe
         self._webhook_secret = webhook_secret
+        # Browsers with only the card Element (localstripe) pay by card; with
+        # the Payment Element Stripe offers whatever methods the account has.
+        self._card_element = card_element
         options: dict[str, Any] = {"max_network_retries": 2}
         if api_base:
             options["base_addresses"] = {"api": api_base}
@@ -171,6 +175,8 @@ class StripeGateway:
                 payment_method_types=["card"],
                 confirm=True,
             )
+        elif self._card_element:
+            params["payment_method_types"] = ["card"]
         else:
             params["automatic_payment_methods"] = {"enabled": True}
         intent = self._call(
@@ -213,8 +219,9 @@ class StripeGateway:
 
     def parse_webhook(self, *, payload: bytes, signature: str) -> WebhookEvent:
         try:
+            # Five minutes, as Stripe advises: an older signature is a replay.
             self._stripe.WebhookSignature.verify_header(
-                payload.decode("utf-8"), signature, self._webhook_secret
+                payload.decode("utf-8"), signature, self._webhook_secret, tolerance=300
             )
             body = json.loads(payload)
         except (self._stripe.SignatureVerificationError, ValueError) as error:
@@ -281,6 +288,9 @@ class FakeGateway:
             intent["status"] = self._confirm(intent, payment_method)
         self.intents[intent_id] = intent
         self.keys[idempotency_key] = intent_id
+        if intent["status"] == PaymentStatus.FAILED:
+            # As Stripe answers a declined card: an error, not an intent.
+            raise GatewayError(intent["error"], code="card_declined")
         return self._state(intent)
 
     def _confirm(self, intent: dict[str, Any], payment_method: str) -> str:
@@ -389,6 +399,7 @@ def gateway() -> PaymentGateway:
                 webhook_secret=config["STRIPE_WEBHOOK_SECRET"],
                 api_base=config["STRIPE_API_BASE"],
                 api_version=config["STRIPE_API_VERSION"],
+                card_element=config["CARD_ELEMENT"],
             )
         else:
             _gateway = factory()

@@ -312,6 +312,23 @@ def server(transactional_db):
 
 
 @pytest.fixture
+def server_factory(transactional_db):
+    """Start Daphne processes with extra environment; all stop after the test."""
+    from tests.live import DaphneServer
+
+    started = []
+
+    def _start(extra_env: dict):
+        daphne = DaphneServer(extra_env=extra_env).start()
+        started.append(daphne)
+        return daphne
+
+    yield _start
+    for daphne in started:
+        daphne.stop()
+
+
+@pytest.fixture
 def staff_http(server, staff):
     """Return an HTTP client signed in to the live server as staff."""
     import httpx
@@ -358,3 +375,39 @@ def place(menu, join):
         return order_submit(guest=guest, cart_id=cart.pk)
 
     return _place
+
+
+@pytest.fixture(scope="session")
+def localstripe():
+    """A localstripe process (Stripe's API on loopback) for the whole run."""
+    from kitchen.processes import LocalStripe
+
+    server = LocalStripe().start()
+    yield server
+    server.stop()
+
+
+STRIPE_TEST_KEYS = {
+    "STRIPE_SECRET_KEY": "sk_test_tableside",
+    "STRIPE_PUBLISHABLE_KEY": "pk_test_tableside",
+    "STRIPE_WEBHOOK_SECRET": "whsec_tableside_test",
+}
+
+
+@pytest.fixture
+def stripe_settings(localstripe, settings):
+    """Point the gateway at localstripe through the official SDK."""
+    from ordering.payments import gateway_reset
+
+    settings.PAYMENTS = {
+        **settings.PAYMENTS,
+        **STRIPE_TEST_KEYS,
+        "GATEWAY": "ordering.payments.StripeGateway",
+        "STRIPE_API_BASE": localstripe.url,
+        "STRIPE_JS_URL": f"{localstripe.url}/js.stripe.com/v3/",
+        "CARD_ELEMENT": True,
+        "WEBHOOK_API_VERSIONS": [settings.STRIPE_API_VERSION, "2017-08-15"],
+    }
+    gateway_reset()
+    yield localstripe
+    gateway_reset()

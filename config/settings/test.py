@@ -15,7 +15,10 @@ STORAGES = {
 }
 # Fast unit tests use the in-memory gateway; tests/ordering/test_gateway.py
 # and the payment tests run the real SDK against a localstripe process.
-PAYMENTS = {**PAYMENTS, "GATEWAY": "ordering.payments.FakeGateway"}  # noqa: F405
+PAYMENTS = {  # noqa: F405
+    **PAYMENTS,  # noqa: F405
+    "GATEWAY": os.environ.get("PAYMENT_GATEWAY", "ordering.payments.FakeGateway"),
+}
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
 

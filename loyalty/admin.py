@@ -1,6 +1,18 @@
 from django.contrib import admin
 
-from loyalty.models import Identification, Member
+from loyalty.models import (
+    Badge,
+    Consent,
+    Feedback,
+    Identification,
+    LoyaltyProgram,
+    Member,
+    Message,
+    PointsEntry,
+    Reservation,
+    Reward,
+    Tier,
+)
 
 
 @admin.register(Member)
@@ -8,9 +20,78 @@ class MemberAdmin(admin.ModelAdmin):
     list_display = ["first_name", "email", "phone", "restaurant", "joined_at"]
     list_filter = ["restaurant"]
     search_fields = ["first_name", "email", "phone"]
+    readonly_fields = ["birthday_set_at", "referral_code", "erased_at"]
 
 
 @admin.register(Identification)
 class IdentificationAdmin(admin.ModelAdmin):
     list_display = ["member", "guest", "identified_at"]
     raw_id_fields = ["guest", "member"]
+
+
+class TierInline(admin.TabularInline):
+    model = Tier
+    extra = 0
+
+
+@admin.register(LoyaltyProgram)
+class LoyaltyProgramAdmin(admin.ModelAdmin):
+    list_display = ["restaurant", "is_active", "points_per_unit"]
+    inlines = [TierInline]
+
+
+@admin.register(Reward)
+class RewardAdmin(admin.ModelAdmin):
+    list_display = ["name_fi", "program", "kind", "cost_points", "is_active"]
+    list_filter = ["program", "kind", "is_active"]
+    raw_id_fields = ["menu_item"]
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """Ledgers and records: written by the services only, never edited here."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(PointsEntry)
+class PointsEntryAdmin(ReadOnlyAdmin):
+    list_display = ["member", "kind", "source", "points", "key", "created_at"]
+    list_filter = ["kind", "source"]
+    search_fields = ["key"]
+
+
+@admin.register(Reservation)
+class ReservationAdmin(ReadOnlyAdmin):
+    list_display = ["member", "reward", "status", "points", "discount_minor"]
+    list_filter = ["status"]
+
+
+@admin.register(Consent)
+class ConsentAdmin(ReadOnlyAdmin):
+    list_display = ["member", "purpose", "is_granted", "wording_version", "recorded_at"]
+    list_filter = ["purpose", "is_granted"]
+
+
+@admin.register(Message)
+class MessageAdmin(ReadOnlyAdmin):
+    list_display = ["kind", "member", "channel", "status", "reason", "created_at"]
+    list_filter = ["kind", "status", "reason"]
+
+
+@admin.register(Feedback)
+class FeedbackAdmin(admin.ModelAdmin):
+    list_display = ["table_session", "rating", "is_complaint", "status", "created_at"]
+    list_filter = ["status", "is_complaint"]
+    raw_id_fields = ["table_session", "guest", "member"]
+
+
+@admin.register(Badge)
+class BadgeAdmin(ReadOnlyAdmin):
+    list_display = ["member", "code", "awarded_at"]

@@ -301,3 +301,13 @@ class EventStream(models.Model):
 
     def __str__(self) -> str:
         return f"{self.restaurant} {self.name} #{self.last_seq}"
+
+
+# The floor's models live in their own module; importing it here registers
+# them with the kitchen app.
+from kitchen.floor.models import (  # noqa: E402, F401
+    LineVoid,
+    Section,
+    TableService,
+    WaiterCall,
+)

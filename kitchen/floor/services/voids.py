@@ -133,6 +133,12 @@ def _ticket_drop_line(ticket: Ticket, line: OrderLine) -> None:
     others = ticket.lines.exclude(order_line=line)
     fields = ["status", "version"]
     if not others.exists():
+        if ticket.status == TicketStatus.HELD:
+            # The kitchen's rows need a firing time on every ticket that is not
+            # held; a held course cancelled before it fired gets the moment
+            # it left the screens.
+            ticket.fired_at = now
+            fields.append("fired_at")
         ticket.status = TicketStatus.CANCELLED
     else:
         # Off the ticket, so the kitchen's later moves leave the line cancelled.

@@ -4,7 +4,7 @@ import datetime
 from collections import Counter
 from dataclasses import dataclass
 
-from django.db.models import Q, QuerySet, Sum
+from django.db.models import QuerySet, Sum
 from django.utils import timezone
 
 from loyalty.models import (
@@ -19,12 +19,15 @@ from loyalty.models import (
     Member,
     MemberScore,
     MemberToken,
+    Message,
+    MessageStatus,
     PointsEntry,
     Reservation,
     ReservationStatus,
     Reward,
     Tier,
 )
+from loyalty.play import week_streak
 from ordering.models import PLACED_STATUSES, LineStatus, OrderLine
 from ordering.selectors import token_hash
 from ordering.translation import pick
@@ -364,5 +367,105 @@ def members_with_marketing_consent(*, restaurant_id: int) -> list[int]:
     return sorted(member_id for member_id, granted in latest.items() if granted)
 
 
-def member_q_by_address(*, email: str = "", phone: str = "") -> Q:
-    return Q(email=email) if email else Q(phone=phone)
+@dataclass(frozen=True)
+class RewardView:
+    id: int
+    name: str
+    kind: str
+    cost_points: int
+    is_affordable: bool
+    tier_needed: str
+
+
+@dataclass(frozen=True)
+class MemberCard:
+    """What the member sees on their phone."""
+
+    member_id: int
+    first_name: str
+    balance: int
+    held: int
+    tier: str
+    tier_perks: str
+    next_tier: str
+    points_to_next_tier: int
+    week_streak: int
+    visits: int
+    badges: list[str]
+    rewards: list[RewardView]
+    referral_code: str
+    consents: dict[str, bool]
+    birthday: datetime.date | None
+    diet_notes: str
+
+
+def member_card(*, member: Member, lang: str | None = None) -> MemberCard:
+    program = program_get(restaurant_id=member.restaurant_id)
+    balance = points_balance(member_id=member.pk)
+    tier = tier_for_member(member_id=member.pk, program=program) if program else None
+    next_tier = None
+    earned = 0
+    if program is not None:
+        since = timezone.now() - TIER_WINDOW
+        earned = (
+            PointsEntry.objects.filter(
+                member_id=member.pk, kind=EntryKind.EARN, created_at__gte=since
+            ).aggregate(s=Sum("points"))["s"]
+            or 0
+        )
+        next_tier = (
+            Tier.objects.filter(program=program, min_points__gt=earned)
+            .order_by("min_points")
+            .first()
+        )
+    tz = member.restaurant.tzinfo
+    visits = member_visits(member_ids=[member.pk], tz=tz).get(member.pk, [])
+    rewards = []
+    if program is not None:
+        for reward in rewards_list(program=program):
+            needed = reward.min_tier
+            rewards.append(
+                RewardView(
+                    id=reward.pk,
+                    name=reward.tr("name", lang),
+                    kind=reward.kind,
+                    cost_points=reward.cost_points,
+                    is_affordable=balance >= reward.cost_points
+                    and (
+                        needed is None
+                        or (tier is not None and tier.min_points >= needed.min_points)
+                    ),
+                    tier_needed=needed.tr("name", lang) if needed else "",
+                )
+            )
+    return MemberCard(
+        member_id=member.pk,
+        first_name=member.first_name,
+        balance=balance,
+        held=points_held(member_id=member.pk),
+        tier=tier.tr("name", lang) if tier else "",
+        tier_perks=tier.tr("perks", lang) if tier else "",
+        next_tier=next_tier.tr("name", lang) if next_tier else "",
+        points_to_next_tier=(next_tier.min_points - earned) if next_tier else 0,
+        week_streak=week_streak(
+            [visit.day for visit in visits], today=timezone.localdate(timezone=tz)
+        ),
+        visits=len(visits),
+        badges=[
+            pick(badge.label, lang) for badge in member.badges.order_by("awarded_at")
+        ],
+        rewards=rewards,
+        referral_code=member.referral_code,
+        consents=consents_current(member_id=member.pk),
+        birthday=member.birthday,
+        diet_notes=member.diet_notes,
+    )
+
+
+def messages_for_member(*, member_id: int, limit: int = 10) -> list[Message]:
+    """Return the messages the member was actually sent, newest first."""
+    return list(
+        Message.objects.filter(member_id=member_id, status=MessageStatus.SENT).order_by(
+            "-sent_at", "-id"
+        )[:limit]
+    )

@@ -3,7 +3,6 @@ payments. Payments are written as rows: the payment flow that creates them
 lives in ordering, and these tests exercise what loyalty does with them."""
 
 import pytest
-from django.test import override_settings
 
 from loyalty.models import Identification, LoyaltyProgram, Member
 from ordering.models import (
@@ -17,7 +16,7 @@ from ordering.models import (
 
 # Pages and APIs under test, until config.urls includes loyalty's.
 URLCONF = "tests.loyalty.urls"
-loyalty_urls = override_settings(ROOT_URLCONF=URLCONF)
+loyalty_urls = pytest.mark.urls(URLCONF)
 
 
 @pytest.fixture
@@ -101,3 +100,20 @@ def refund(staff):
         )
 
     return _refund
+
+
+@pytest.fixture(autouse=True)
+def _sms_outbox(settings):
+    """Text messages land in `loyalty.sms.outbox`, empty at the start."""
+    from loyalty import sms
+
+    settings.LOYALTY_SMS_BACKEND = "loyalty.sms.LocmemSmsSender"
+    sms.outbox.clear()
+    yield sms.outbox
+    sms.outbox.clear()
+
+
+@pytest.fixture
+def sent(django_capture_on_commit_callbacks):
+    """Run what services do after commit (deliveries, pushes) when the block ends."""
+    return lambda: django_capture_on_commit_callbacks(execute=True)

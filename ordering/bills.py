@@ -150,12 +150,15 @@ def _vat_rows(amounts: list[tuple[int, int]]) -> list[dict]:
 
 
 def _header(restaurant: Restaurant, number: int, issued_at) -> dict:
+    local = issued_at.astimezone(restaurant.tzinfo)
     return {
         "restaurant": restaurant.name,
         "business_id": restaurant.business_id,
         "currency": restaurant.currency,
         "number": number,
         "issued_at": utc_iso(issued_at),
+        # As printed: the restaurant's own wall clock.
+        "issued_local": local.strftime("%d.%m.%Y %H:%M"),
     }
 
 
@@ -172,6 +175,8 @@ def sale_receipt_data(
         rows.append(
             {
                 "name": pick(line.name, lang),
+                # The guest may read it in their own language.
+                "names": line.name,
                 "quantity": line.quantity,
                 "share": allocation.amount_minor != line.line_total_minor,
                 "amount_minor": allocation.amount_minor,

@@ -236,6 +236,28 @@ _STRIPE_ORIGIN = (
     _STRIPE_API_BASE.rstrip("/") if _STRIPE_API_BASE else "https://js.stripe.com"
 )
 
+# Email (receipts, loyalty messages): an SMTP server when EMAIL_HOST is set,
+# otherwise messages are written to the console, which suits the demo.
+_EMAIL_HOST = env_str("EMAIL_HOST")
+MAILERS: dict[str, dict[str, Any]] = {
+    "default": (
+        {
+            "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+            "OPTIONS": {
+                "host": _EMAIL_HOST,
+                "port": env_int("EMAIL_PORT", 587),
+                "username": env_str("EMAIL_HOST_USER"),
+                "password": env_str("EMAIL_HOST_PASSWORD"),
+                "use_tls": env_bool("EMAIL_USE_TLS", True),
+                "timeout": env_int("EMAIL_TIMEOUT", 10),
+            },
+        }
+        if _EMAIL_HOST
+        else {"BACKEND": "django.core.mail.backends.console.EmailBackend"}
+    )
+}
+DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Tableside <noreply@localhost>")
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

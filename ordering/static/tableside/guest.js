@@ -227,8 +227,10 @@
     place.disabled = true;
     place.textContent = T.placing;
     try {
-      await api("POST", "/api/v1/cart/submit", { cart_id: cart.id, note: cartForm.note.value });
-      window.location.assign(document.querySelector(".bar-link").href);
+      const order = await api("POST", "/api/v1/cart/submit", { cart_id: cart.id, note: cartForm.note.value });
+      // Pay-first restaurants cook once the order is paid: straight to paying it.
+      window.location.assign(order.status === "awaiting_payment"
+        ? `${boot.urls.bill}?order=${order.id}` : document.querySelector(".bar-link").href);
     } catch (error) {
       $("#cart-error").textContent = error.message;
       if (error.code === "prices_changed" || error.code === "item_unavailable") {

@@ -33,7 +33,10 @@
             : null,
           mods || line.note ? el("span", { class: "line-meta", text: [mods, line.note].filter(Boolean).join(" · ") }) : null);
       })),
-      el("p", { class: "total" }, `${T.total} `, el("strong", { text: fmt(order.total_minor) })));
+      el("p", { class: "total" }, `${T.total} `, el("strong", { text: fmt(order.total_minor) })),
+      order.status === "awaiting_payment" && mine
+        ? el("a", { class: "primary pay-now", href: `${boot.urls.bill}?order=${order.id}`, text: T.pay_now })
+        : null);
   }
 
   function render() {

@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import include, path
 
 from kitchen import apis
 
@@ -31,4 +31,6 @@ urlpatterns = [
         name="api-kitchen-item",
     ),
     path("pair", apis.ScreenPairApi.as_view(), name="api-kitchen-pair"),
+    # Waiter tablets and guests' calls for a waiter.
+    path("floor/", include("kitchen.floor.api_urls")),
 ]

@@ -7,8 +7,10 @@ from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
 
 from kitchen.access import access_for
-from kitchen.events import KITCHEN, current_seq, envelope
-from kitchen.groups import kitchen_group, menu_group, table_group
+from kitchen.events import FLOOR, KITCHEN, current_seq, envelope
+from kitchen.floor.access import floor_access
+from kitchen.floor.selectors.tables import floor_snapshot
+from kitchen.groups import floor_group, kitchen_group, menu_group, table_group
 from kitchen.selectors import kitchen_snapshot
 from kitchen.services.screens import (
     screen_connected,
@@ -166,3 +168,65 @@ class KitchenConsumer(AsyncJsonWebsocketConsumer):
             and payload["data"]["screen"] == screen.pk
         ):
             await self.close(code=CLOSE_FORBIDDEN)
+
+
+@database_sync_to_async
+def _floor_access(scope):
+    query = parse_qs(scope.get("query_string", b"").decode())
+    return floor_access(
+        user=scope.get("user"), restaurant_slug=query.get("restaurant", [""])[0]
+    )
+
+
+class FloorConsumer(AsyncJsonWebsocketConsumer):
+    """A waiter's tablet: the restaurant's tables, calls and food ready, live.
+
+    Staff of the restaurant in a floor role only. A refused tablet is
+    accepted and closed at once with a 44xx code, so it learns why and stops
+    reconnecting; it never joins the group nor gets a snapshot.
+    """
+
+    access = None
+    group: str | None = None
+
+    async def connect(self):
+        user = self.scope.get("user")
+        await self.accept()
+        if user is None or not user.is_authenticated:
+            await self.close(code=CLOSE_UNAUTHENTICATED)
+            return
+        self.access = await _floor_access(self.scope)
+        if self.access is None:
+            await self.close(code=CLOSE_FORBIDDEN)
+            return
+        self.group = floor_group(self.access.restaurant.pk)
+        await self.channel_layer.group_add(self.group, self.channel_name)
+        snapshot = await database_sync_to_async(floor_snapshot)(access=self.access)
+        await self.send_json(envelope(event="snapshot", version=0, data=snapshot))
+
+    async def disconnect(self, code):
+        if self.group is not None:
+            await self.channel_layer.group_discard(self.group, self.channel_name)
+
+    async def receive_json(self, content, **kwargs):
+        if self.access is None or not (
+            isinstance(content, dict) and content.get("type") == "ping"
+        ):
+            return
+        # A waiter who lost their role (or their login) stops hearing the
+        # floor within one ping.
+        if await _floor_access(self.scope) is None:
+            await self.channel_layer.group_discard(self.group, self.channel_name)
+            self.group = None
+            await self.close(code=CLOSE_FORBIDDEN)
+            return
+        # Join again: membership is lost if Redis restarts, and expires after
+        # a day. The pong tells the tablet how far the stream has gone.
+        await self.channel_layer.group_add(self.group, self.channel_name)
+        seq = await database_sync_to_async(current_seq)(
+            restaurant_id=self.access.restaurant.pk, stream=FLOOR
+        )
+        await self.send_json({"event": "pong", "version": 0, "data": {"seq": seq}})
+
+    async def screen_event(self, message):
+        await self.send_json(message["payload"])

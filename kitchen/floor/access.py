@@ -7,8 +7,9 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
 from kitchen.services.access import FLOOR_ROLES, MANAGER_ROLES
-from ordering.exceptions import PermissionDeniedError
-from ordering.models import Restaurant, StaffMember
+from ordering.exceptions import NotFoundError, PermissionDeniedError
+from ordering.models import Restaurant, StaffMember, TableSession
+from ordering.services.staff import staff_require
 
 
 @dataclass(frozen=True)
@@ -63,3 +64,12 @@ def floor_access_require(*, user, restaurant_slug: str) -> FloorAccess:
             else _("Name the restaurant whose floor to show.")
         )
     return access
+
+
+def floor_session_require(*, user, table_session_id: int) -> TableSession:
+    """Return a table session the user may see on the floor; raise otherwise."""
+    session = TableSession.objects.filter(pk=table_session_id).first()
+    if session is None:
+        raise NotFoundError()
+    staff_require(user=user, restaurant_id=session.restaurant_id, roles=FLOOR_ROLES)
+    return session

@@ -6,7 +6,7 @@ import datetime
 import pytest
 
 from kitchen.floor.access import floor_access
-from kitchen.floor.selectors.detail import members_at_table, table_session_detail
+from kitchen.floor.selectors.detail import table_session_detail
 from kitchen.floor.selectors.reports import service_times_by_waiter
 from kitchen.floor.selectors.tables import floor_snapshot, floor_tables
 from kitchen.floor.services.calls import (
@@ -26,7 +26,7 @@ from kitchen.floor.services.tables import (
 from kitchen.floor.services.voids import order_line_void
 from kitchen.models import Ticket
 from kitchen.services.tickets import ticket_move
-from loyalty.models import Identification, Member
+from loyalty.models import Consent, ConsentPurpose, Identification, Member
 from ordering.models import TableSession
 from ordering.serializers import utc_iso
 from ordering.services.tables import (
@@ -213,39 +213,43 @@ def test_the_detail_shows_allergens_notes_progress_and_pending_voids(
     assert detail["members"] == []
 
 
+@pytest.mark.parametrize("_case", ["consented", "no consent"])
 def test_identified_members_show_with_their_usual_order(
-    floor, menu, place, join, guest, waiter
+    floor, menu, place, join, guest, waiter, _case
 ):
     # given: Maija visited twice before: soup both times, a beer once
     maija = Member.objects.create(restaurant=menu.restaurant, first_name="Maija")
+    if _case == "consented":
+        Consent.objects.create(
+            member=maija,
+            purpose=ConsentPurpose.PERSONALISATION,
+            is_granted=True,
+            wording_version="1",
+            wording="Suggestions?",
+            language="en",
+            source="test",
+        )
     for items in ([(menu.soup, 1), (menu.beer, 1)], [(menu.soup, 2)]):
         earlier = join()[0]
         Identification.objects.create(guest=earlier, member=maija)
         place(items, guest=earlier)
         table_session_close(table_session_id=earlier.table_session_id, user=waiter)
-    # today she is at table 7 again
+    # today she is at table 7 again, with a friend who is not a member
     today = join()[0]
     Identification.objects.create(guest=today, member=maija)
     # when
-    members = members_at_table(table_session_ids=[today.table_session_id])
+    detail = table_session_detail(table_session_id=today.table_session_id, lang="en")
     # then
-    assert members == [
+    assert detail["members"] == [
         {
             "member": maija.pk,
+            "table_session": today.table_session_id,
             "first_name": "Maija",
+            "tier": "",
             "visits": 2,
-            "usual": [
-                {
-                    "menu_item": menu.soup.pk,
-                    "name": menu.soup.texts("name"),
-                    "times": 2,
-                },
-                {
-                    "menu_item": menu.beer.pk,
-                    "name": menu.beer.texts("name"),
-                    "times": 1,
-                },
-            ],
+            "usual": ["Salmon soup"] if _case == "consented" else [],
+            "diet_notes": "",
+            "is_birthday_week": False,
         }
     ]
 

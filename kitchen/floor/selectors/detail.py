@@ -1,12 +1,11 @@
 """One party's visit as the waiter sees it at the table, and the loyalty
 members identified there."""
 
-from django.apps import apps
-from django.db.models import Count, Max, Prefetch, Sum
+from django.db.models import Prefetch
 
+from kitchen.floor.access import floor_session_require
 from kitchen.floor.models import LIVE_CALL_STATUSES, VoidStatus
 from kitchen.floor.selectors.payloads import (
-    ORDERED,
     call_data,
     calls_with_details,
     earliest,
@@ -14,9 +13,9 @@ from kitchen.floor.selectors.payloads import (
     voids_with_details,
 )
 from kitchen.models import Ticket, TicketLine, TicketStatus
+from loyalty.selectors import members_at_table as loyalty_members_at_table
 from ordering.models import (
     LineStatus,
-    MenuItem,
     Order,
     OrderLine,
     OrderStatus,
@@ -97,7 +96,9 @@ def _first_order_at(session: TableSession, orders: list[Order]):
     return earliest(o.placed_at for o in orders if o.table_session_id == session.pk)
 
 
-def table_session_detail(*, table_session_id: int) -> dict | None:
+def table_session_detail(
+    *, table_session_id: int, lang: str | None = None
+) -> dict | None:
     """Return one party's visit as the waiter sees it at the table: orders
     with every line's allergens, notes and progress, tickets, held courses,
     live calls, voids waiting for a manager, and identified members."""
@@ -174,67 +175,56 @@ def table_session_detail(*, table_session_id: int) -> dict | None:
         "tickets": [_ticket(ticket) for ticket in tickets],
         "calls": [call_data(call) for call in calls],
         "voids": [void_data(void) for void in voids],
-        "members": members_at_table(table_session_ids=ids),
+        "members": members_at_tables(table_session_ids=ids, lang=lang),
     }
 
 
-def members_at_table(*, table_session_ids: list[int], usual: int = 3) -> list[dict]:
-    """Return the loyalty members identified at these sessions, each with the
-    dishes they ordered most often on earlier visits ("the usual").
+def members_at_tables(
+    *, table_session_ids: list[int], lang: str | None = None
+) -> list[dict]:
+    """Return the loyalty members identified at these sessions (a party, with
+    its merged tables): first name, tier, visits, diet notes and the usual
+    order (empty without the member's consent to personal suggestions).
 
-    Reads `loyalty.Identification` when that model is installed. The loyalty
-    issue replaces this with `loyalty.selectors.members_at_table`.
+    Read through the loyalty app's selector, which leaves out erased members.
     """
-    try:
-        identification = apps.get_model("loyalty", "Identification")
-    except LookupError:
-        return []
-    members: dict[int, object] = {}
-    for found in (
-        identification.objects.filter(guest__table_session_id__in=table_session_ids)
-        .select_related("member")
-        .order_by("identified_at", "pk")
-    ):
-        members.setdefault(found.member_id, found.member)
-    result = []
-    for member_id, member in members.items():
-        earlier = (
-            OrderLine.objects.filter(
-                order__guest__identification__member_id=member_id,
-                order__status__in=ORDERED,
-                menu_item__isnull=False,
+    members: list[dict] = []
+    seen: set[int] = set()
+    for table_session_id in table_session_ids:
+        for member in loyalty_members_at_table(
+            table_session_id=table_session_id, lang=lang
+        ):
+            if member.member_id in seen:
+                continue
+            seen.add(member.member_id)
+            members.append(
+                {
+                    "member": member.member_id,
+                    "table_session": table_session_id,
+                    "first_name": member.first_name,
+                    "tier": member.tier,
+                    "visits": member.visits,
+                    "usual": list(member.usual_order),
+                    "diet_notes": member.diet_notes,
+                    "is_birthday_week": member.is_birthday_week,
+                }
             )
-            .exclude(order__table_session_id__in=table_session_ids)
-            .exclude(status=LineStatus.CANCELLED)
+    return members
+
+
+def staff_cart_get(*, table_session_id: int, user) -> Order | None:
+    """Return the waiter's own cart at a table (None before their first dish).
+
+    Raise unless the user works on the floor of the table's restaurant.
+    """
+    floor_session_require(user=user, table_session_id=table_session_id)
+    return (
+        Order.objects.filter(
+            table_session_id=table_session_id,
+            guest__staff_user=user,
+            status=OrderStatus.DRAFT,
         )
-        favourites = list(
-            earlier.values("menu_item_id")
-            .annotate(
-                times=Count("order", distinct=True),
-                quantity=Sum("quantity"),
-                last=Max("order__placed_at"),
-            )
-            .order_by("-times", "-quantity", "-last", "menu_item_id")[:usual]
-        )
-        names = {
-            item.pk: item.texts("name")
-            for item in MenuItem.objects.filter(
-                pk__in=[f["menu_item_id"] for f in favourites]
-            )
-        }
-        result.append(
-            {
-                "member": member_id,
-                "first_name": getattr(member, "first_name", ""),
-                "visits": earlier.values("order__table_session_id").distinct().count(),
-                "usual": [
-                    {
-                        "menu_item": f["menu_item_id"],
-                        "name": names.get(f["menu_item_id"], {}),
-                        "times": f["times"],
-                    }
-                    for f in favourites
-                ],
-            }
-        )
-    return result
+        .select_related("restaurant")
+        .prefetch_related(Prefetch("lines", queryset=OrderLine.objects.order_by("id")))
+        .first()
+    )

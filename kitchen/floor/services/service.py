@@ -9,6 +9,7 @@ courses and serving go through the kitchen's ticket services.
 from django.db import transaction
 from django.utils import timezone
 
+from kitchen.floor.access import floor_session_require
 from kitchen.floor.selectors.detail import session_group
 from kitchen.floor.services.common import waiter_of_record_claim
 from kitchen.models import Ticket, TicketStatus
@@ -105,8 +106,9 @@ def _food_served_stamp(table_session_id: int) -> None:
 def floor_table_serve(*, table_session_id: int, user) -> list[Ticket]:
     """Mark everything of the party that is ready as served (at every table
     merged with it)."""
-    session = TableSession.objects.filter(pk=table_session_id).first()
-    ids = [s.pk for s in session_group(table_session=session)] if session else []
+    # Outsiders learn nothing, not even whether anything is ready.
+    session = floor_session_require(user=user, table_session_id=table_session_id)
+    ids = [s.pk for s in session_group(table_session=session)]
     with_ready = sorted(
         set(
             Ticket.objects.filter(
@@ -136,6 +138,7 @@ def floor_ticket_serve(*, ticket_id: int, user) -> Ticket:
 @transaction.atomic
 def floor_course_fire(*, table_session_id: int, course: int, user) -> list[Ticket]:
     """Send the table's held course (and any earlier) to the kitchen now."""
+    floor_session_require(user=user, table_session_id=table_session_id)
     tickets = course_fire(table_session_id=table_session_id, course=course, by=user)
     waiter_of_record_claim(table_session_id=table_session_id, user=user)
     return tickets

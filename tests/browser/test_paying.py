@@ -11,12 +11,17 @@ from ordering.tokens import table_code_make
 from tests.conftest import STRIPE_TEST_KEYS
 from tests.ordering.stripe_helpers import register_webhook
 
+PAID = "Paid. Thank you!"
+SETTLED = "Everything is paid. Thank you!"
+
 pytestmark = pytest.mark.browser
 
 ORDER = """async (ids) => {
   const { api } = window.Tableside;
   let cart;
-  for (const id of ids) cart = await api("POST", "/api/v1/cart/lines", { menu_item_id: id });
+  for (const id of ids) {
+    cart = await api("POST", "/api/v1/cart/lines", { menu_item_id: id });
+  }
   return (await api("POST", "/api/v1/cart/submit", { cart_id: cart.id })).id;
 }"""
 
@@ -70,7 +75,7 @@ def test_two_phones_split_the_bill_and_pay_by_card(
     _pay_with_card(alice, "4242424242424242")
 
     # then: the server hears from Stripe, and her receipt is there
-    expect(alice.locator("#pay-status")).to_have_text("Paid. Thank you!", timeout=15_000)
+    expect(alice.locator("#pay-status")).to_have_text(PAID, timeout=15_000)
     expect(alice.locator("#bill-summary")).to_have_text("To pay: €25.40 / €42.30")
     alice.get_by_role("link", name=re.compile("^Receipt")).click()
     receipt = alice.locator(".receipt")
@@ -86,7 +91,7 @@ def test_two_phones_split_the_bill_and_pay_by_card(
     alice.get_by_label("Shared between").fill("2")
     expect(alice.locator("#pay-button")).to_have_text("Pay €4.25")
     _pay_with_card(alice, "4242424242424242")
-    expect(alice.locator("#pay-status")).to_have_text("Paid. Thank you!", timeout=15_000)
+    expect(alice.locator("#pay-status")).to_have_text(PAID, timeout=15_000)
 
     # and Bob pays the rest with a card that asks for 3-D Secure
     bob.goto(f"{server.url}/table/bill/")
@@ -98,9 +103,9 @@ def test_two_phones_split_the_bill_and_pay_by_card(
     bob.get_by_role("button", name="Complete authentication").click()
 
     # then: the bill is settled on both phones, with three numbered receipts
-    expect(bob.locator("#pay-status")).to_have_text("Paid. Thank you!", timeout=15_000)
-    expect(bob.locator("#bill-summary")).to_have_text("Everything is paid. Thank you!")
-    expect(alice.locator("#bill-summary")).to_have_text("Everything is paid. Thank you!")
+    expect(bob.locator("#pay-status")).to_have_text(PAID, timeout=15_000)
+    expect(bob.locator("#bill-summary")).to_have_text(SETTLED)
+    expect(alice.locator("#bill-summary")).to_have_text(SETTLED)
     shoot(bob, "22-bill-settled")
     assert sorted(Payment.objects.values_list("total_minor", flat=True)) == [
         425,

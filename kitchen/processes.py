@@ -12,6 +12,8 @@ import socket
 import subprocess
 import sys
 import time
+import urllib.parse
+import urllib.request
 from pathlib import Path
 
 BASE = Path(__file__).resolve().parent.parent
@@ -21,6 +23,15 @@ def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return sock.getsockname()[1]
+
+
+def port_is_free(port: int) -> bool:
+    with socket.socket() as sock:
+        try:
+            sock.bind(("127.0.0.1", port))
+        except OSError:
+            return False
+        return True
 
 
 def _wait_for_port(port: int, process: subprocess.Popen, seconds: float) -> bool:
@@ -162,6 +173,15 @@ class LocalStripe:
             self.stop()
             raise RuntimeError("localstripe did not start")
         return self
+
+    def register_webhook(self, *, url: str, secret: str) -> None:
+        """Have localstripe sign its events with `secret` and post them to `url`."""
+        body = urllib.parse.urlencode({"url": url, "secret": secret}).encode()
+        request = urllib.request.Request(
+            f"{self.url}/_config/webhooks/tableside", data=body, method="POST"
+        )
+        with urllib.request.urlopen(request, timeout=10) as response:
+            response.read()
 
     def stop(self) -> None:
         if self.process is not None and self.process.poll() is None:

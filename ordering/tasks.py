@@ -8,6 +8,7 @@ from django.conf import settings
 from django.core.management import call_command
 from django.tasks import Task, task
 
+from ordering.services.payments import payments_expire
 from ordering.services.tables import table_sessions_close_idle
 
 
@@ -24,8 +25,15 @@ def prune_task_results() -> None:
     call_command("prune_db_task_results", min_age_days=1, verbosity=0)
 
 
+@task()
+def expire_payments() -> int:
+    """Cancel card payments a guest started and never finished."""
+    return payments_expire()
+
+
 # (task, seconds between runs) for `run_periodic`.
 PERIODIC: list[tuple[Task, int]] = [
     (close_idle_table_sessions, 600),
+    (expire_payments, 60),
     (prune_task_results, 3600),
 ]

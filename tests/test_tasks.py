@@ -12,7 +12,7 @@ from django_tasks_db.models import DBTaskResult
 from kitchen.models import Alert
 from kitchen.tasks import check_kitchen_alerts
 from ordering.models import TableSession
-from ordering.tasks import close_idle_table_sessions
+from ordering.tasks import close_idle_table_sessions, expire_payments
 
 DATABASE_QUEUE = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
@@ -53,5 +53,30 @@ def test_run_periodic_enqueues_every_job_once(db, capsys):
     assert names == [
         "kitchen.tasks.check_kitchen_alerts",
         "ordering.tasks.close_idle_table_sessions",
+        "ordering.tasks.expire_payments",
         "ordering.tasks.prune_task_results",
     ]
+
+
+def test_unfinished_card_payments_expire_in_the_background(menu, place, guest):
+    import datetime
+
+    from django.utils import timezone
+
+    from ordering.models import Payment
+    from ordering.payments import gateway_reset
+    from ordering.services.payments import payment_start
+
+    # given: a card payment the guest walked away from, past its time
+    gateway_reset()
+    place([(menu.soup, 1)], guest=guest)
+    payment, _state = payment_start(guest=guest, split="all")
+    Payment.objects.filter(pk=payment.pk).update(
+        expires_at=timezone.now() - datetime.timedelta(minutes=1)
+    )
+    # when
+    result = expire_payments.enqueue()
+    # then
+    assert result.return_value == 1
+    payment.refresh_from_db()
+    assert payment.status == "cancelled"

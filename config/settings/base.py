@@ -266,7 +266,11 @@ LOGGING = {
     },
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
-    "loggers": {"django.channels.server": {"level": "WARNING"}},
+    "loggers": {
+        "django.channels.server": {"level": "WARNING"},
+        # A line per periodic task every few seconds would drown the rest.
+        "django.tasks": {"level": "WARNING"},
+    },
 }
 
 # Stripe's origin is known only now; the policy above names it symbolically.

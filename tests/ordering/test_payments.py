@@ -264,3 +264,37 @@ def test_a_waiter_approves_the_first_order(menu, join, place, staff):
     approved = order_approve(order_id=first.pk, user=staff("waiter"))
     assert approved.status == "received"
     assert approved.tickets.count() == 1
+
+
+def test_other_apps_hear_of_each_payment_and_refund_once(table_of_two, staff):
+    # given: a listener, as loyalty is
+    from ordering.hooks import payment_succeeded, refund_issued
+
+    heard = []
+
+    def on_paid(payment, **kwargs):
+        heard.append(("paid", payment.pk))
+
+    def on_refund(refund, **kwargs):
+        heard.append(("refund", refund.payment_id))
+
+    payment_succeeded.connect(on_paid)
+    refund_issued.connect(on_refund)
+    try:
+        # when: Stripe says "succeeded" twice, and a manager refunds a euro
+        payment, _ = payment_start(
+            guest=table_of_two["anna"], split="mine", payment_method="pm_card_visa"
+        )
+        _succeed(payment)
+        _succeed(payment)
+        payment_refund(
+            payment_id=payment.pk,
+            amount_minor=100,
+            reason="slow service",
+            user=staff("manager"),
+        )
+    finally:
+        payment_succeeded.disconnect(on_paid)
+        refund_issued.disconnect(on_refund)
+    # then
+    assert heard == [("paid", payment.pk), ("refund", payment.pk)]

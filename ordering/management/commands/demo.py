@@ -12,6 +12,7 @@ from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 
+from kitchen.processes import LocalStripe, port_is_free
 from ordering.demo.seed import seed_demo
 from ordering.tokens import table_code_make
 
@@ -75,6 +76,7 @@ class Command(BaseCommand):
         # compressed and cached static files.
         env.setdefault("DEBUG", "false")
         manage = [sys.executable, str(settings.BASE_DIR / "manage.py")]
+        stripe = self._local_stripe(env, base=f"http://{host}:{port}")
         children = [
             subprocess.Popen(
                 [
@@ -94,6 +96,8 @@ class Command(BaseCommand):
                 [*manage, "run_periodic"], env=env, stdout=subprocess.DEVNULL
             ),
         ]
+        if stripe is not None:
+            children.append(stripe.process)
         self.stdout.write(f"demo: serving on http://{host}:{port} (Ctrl-C stops)")
         try:
             while all(child.poll() is None for child in children):
@@ -103,6 +107,29 @@ class Command(BaseCommand):
             self.stdout.write("\ndemo: stopping…")
         finally:
             _stop(children)
+
+    def _local_stripe(self, env: dict, *, base: str) -> LocalStripe | None:
+        """Without Stripe keys, start localstripe and point the servers at it,
+        so that paying by card works in the demo with test cards."""
+        if env.get("STRIPE_SECRET_KEY"):
+            self.stdout.write("demo: paying through Stripe with the keys given.")
+            return None
+        stripe = LocalStripe(port=8420 if port_is_free(8420) else None).start()
+        env.update(
+            STRIPE_SECRET_KEY="sk_test_tableside_demo",
+            STRIPE_PUBLISHABLE_KEY="pk_test_tableside_demo",
+            STRIPE_WEBHOOK_SECRET="whsec_tableside_demo",
+            STRIPE_API_BASE=stripe.url,
+        )
+        stripe.register_webhook(
+            url=f"{base}/api/v1/payments/stripe/webhook",
+            secret=env["STRIPE_WEBHOOK_SECRET"],
+        )
+        self.stdout.write(
+            f"demo: card payments go to localstripe at {stripe.url} "
+            "(test card 4242 4242 4242 4242; 4000 0027 6000 3184 asks for 3-D Secure)."
+        )
+        return stripe
 
 
 def _stop(children: list[subprocess.Popen]) -> None:

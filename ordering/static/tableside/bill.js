@@ -103,6 +103,8 @@
     const base = preview();
     const total = base + tipFor(base);
     const button = $("#pay-button");
+    // Nothing left to pay: the choices go, the word on the payment stays.
+    $("#pay-form").classList.toggle("is-settled", bill.is_settled && !payment);
     button.textContent = t("pay", { amount: fmt(total) });
     button.disabled = !base || !stripe || payment !== null;
     if (!boot.stripe.enabled) $("#pay-error").textContent = S.card_unavailable;

@@ -9,6 +9,7 @@ member's history up to today (local time), and runs as a background job.
 
 import datetime
 import logging
+import math
 from dataclasses import dataclass
 
 import numpy as np
@@ -27,24 +28,33 @@ logger = logging.getLogger(__name__)
 MIN_REPEAT_CUSTOMERS = 20
 
 
-# Bounds for the fallback fit, on log scale: a Beta(a, b) with a + b in the
-# thousands is already a point mass, so capping a and b changes no forecast.
-_LOG_BOUNDS = [(-10.0, 10.0), (-10.0, 10.0), (-10.0, 9.2), (-10.0, 9.2)]
+# Bounds for the fallback fit, on log scale. A Beta(a, b) with a + b near a
+# thousand is already all but a point mass: on the demo, capping a and b at
+# 1000 costs under 0.3 of 3,300 log-likelihood units and moves expected
+# visits by 0.1 %, and it keeps the hypergeometric function in
+# `clv.bgnbd_expected` finite (larger a + b overflow it).
+_LOG_BOUNDS = [(-10.0, 10.0), (-10.0, 10.0), (-10.0, 6.9), (-10.0, 6.9)]
 
 
 def bgnbd_fit_robust(summary: clv.CustomerSummary) -> clv.BgNbdParams:
     """Fit BG/NBD; where the plain fit runs off, fit with a and b bounded.
 
     When members drop out at much the same low rate, the likelihood keeps
-    rising along a / (a + b) fixed as a and b grow without end, and
-    `clv.bgnbd_fit` stops without converging (the demo's members do this).
-    The bounded fit finds the same likelihood within a hair, with finite
-    parameters that forecast the same.
+    rising along a / (a + b) fixed as a and b grow without end:
+    `clv.bgnbd_fit` then stops without converging, or "converges" at a and
+    b in the millions, where `clv.bgnbd_expected` overflows (the demo's
+    members do both, depending on the day). The bounded fit finds the same
+    likelihood within a hair, with parameters that forecast the same.
     """
+    cap = math.exp(_LOG_BOUNDS[2][1])
     try:
-        return clv.bgnbd_fit(summary.x, summary.t_x, summary.T)
+        params = clv.bgnbd_fit(summary.x, summary.t_x, summary.T)
     except ArithmeticError:
-        logger.info("BG/NBD fit ran off; fitting with a and b bounded")
+        logger.info("BG/NBD fit did not converge; fitting with a and b bounded")
+    else:
+        if params.a <= cap and params.b <= cap:
+            return params
+        logger.info("BG/NBD fit ran off (a=%g, b=%g); bounding", params.a, params.b)
 
     def negative(log_params: np.ndarray) -> float:
         params = clv.BgNbdParams(*(float(v) for v in np.exp(log_params)))

@@ -4,6 +4,7 @@ screens (and their services); here they are for looking, plus revoking."""
 from django.contrib import admin, messages
 from django.utils.translation import gettext_lazy as _
 
+from kitchen.floor.models import LineVoid, Section, TableService, WaiterCall
 from kitchen.models import (
     Alert,
     EventStream,
@@ -93,3 +94,36 @@ class AlertAdmin(admin.ModelAdmin):
 class EventStreamAdmin(admin.ModelAdmin):
     list_display = ["restaurant", "name", "last_seq"]
     readonly_fields = ("last_seq",)
+
+
+# The floor's records: waiters change them from the tablet, through the
+# floor services; here they are for looking up what happened.
+class FloorRecordAdmin(admin.ModelAdmin):
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Section)
+class SectionAdmin(admin.ModelAdmin):
+    list_display = ["area", "waiter", "restaurant", "assigned_at"]
+    list_filter = ["restaurant"]
+
+
+@admin.register(WaiterCall)
+class WaiterCallAdmin(FloorRecordAdmin):
+    list_display = ["table_session", "kind", "status", "created_at", "acknowledged_at"]
+    list_filter = ["restaurant", "kind", "status"]
+
+
+@admin.register(LineVoid)
+class LineVoidAdmin(FloorRecordAdmin):
+    list_display = ["order_line", "reason", "amount_minor", "status", "requested_at"]
+    list_filter = ["restaurant", "status"]
+
+
+@admin.register(TableService)
+class TableServiceAdmin(FloorRecordAdmin):
+    list_display = ["table_session", "waiter", "cleared_at"]

@@ -7,7 +7,11 @@ from loyalty.models import (
     Identification,
     LoyaltyProgram,
     Member,
+    MemberScore,
+    MemberToken,
     Message,
+    ModelFit,
+    OneTimeCode,
     PointsEntry,
     Reservation,
     Reward,
@@ -95,3 +99,34 @@ class FeedbackAdmin(admin.ModelAdmin):
 @admin.register(Badge)
 class BadgeAdmin(ReadOnlyAdmin):
     list_display = ["member", "code", "awarded_at"]
+
+
+@admin.register(Tier)
+class TierAdmin(admin.ModelAdmin):
+    list_display = ["name_fi", "program", "min_points", "points_multiplier_percent"]
+    list_filter = ["program"]
+
+
+@admin.register(MemberToken)
+class MemberTokenAdmin(ReadOnlyAdmin):
+    # Only hashes are stored; the admin is for seeing when a phone was last used.
+    list_display = ["member", "created_at", "last_used_at"]
+    exclude = ["token_hash"]
+
+
+@admin.register(OneTimeCode)
+class OneTimeCodeAdmin(ReadOnlyAdmin):
+    list_display = ["restaurant", "purpose", "channel", "created_at"]
+    list_filter = ["purpose", "channel"]
+    exclude = ["code_hash"]
+
+
+@admin.register(ModelFit)
+class ModelFitAdmin(ReadOnlyAdmin):
+    list_display = ["restaurant", "fitted_at", "customers", "r", "alpha", "a", "b"]
+
+
+@admin.register(MemberScore)
+class MemberScoreAdmin(ReadOnlyAdmin):
+    list_display = ["member", "restaurant", "computed_at", "visit_days", "cadence_days"]
+    list_filter = ["restaurant"]

@@ -12,6 +12,8 @@ urlpatterns = [
     path("api/v1/", include("ordering.api_urls")),
     path("api/v1/kitchen/", include("kitchen.api_urls")),
     path("kitchen/", include("kitchen.urls")),
+    path("loyalty/", include("loyalty.urls")),
+    path("api/v1/loyalty/", include("loyalty.api_urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path(
         "api/docs/",

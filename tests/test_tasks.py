@@ -52,6 +52,11 @@ def test_run_periodic_enqueues_every_job_once(db, capsys):
     names = sorted(DBTaskResult.objects.values_list("task_path", flat=True))
     assert names == [
         "kitchen.tasks.check_kitchen_alerts",
+        "loyalty.tasks.celebrate_birthdays",
+        "loyalty.tasks.expire_points",
+        "loyalty.tasks.refit_customer_models",
+        "loyalty.tasks.release_expired_reservations",
+        "loyalty.tasks.send_due_messages",
         "ordering.tasks.close_idle_table_sessions",
         "ordering.tasks.expire_payments",
         "ordering.tasks.prune_task_results",

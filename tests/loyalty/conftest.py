@@ -14,10 +14,6 @@ from ordering.models import (
     RefundStatus,
 )
 
-# Pages and APIs under test, until config.urls includes loyalty's.
-URLCONF = "tests.loyalty.urls"
-loyalty_urls = pytest.mark.urls(URLCONF)
-
 
 @pytest.fixture
 def program(restaurant) -> LoyaltyProgram:

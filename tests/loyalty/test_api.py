@@ -14,9 +14,8 @@ from ordering.selectors import token_hash
 from ordering.services.tables import table_session_join
 from ordering.tokens import table_code_make
 from tests.factories import RestaurantFactory, TableFactory
-from tests.loyalty.conftest import loyalty_urls
 
-pytestmark = [pytest.mark.django_db, loyalty_urls]
+pytestmark = pytest.mark.django_db
 
 CODES = "/api/v1/loyalty/restaurants/testi/codes"
 JOIN = "/api/v1/loyalty/restaurants/testi/members"

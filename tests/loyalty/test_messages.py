@@ -26,7 +26,6 @@ from loyalty.services.messages import (
 )
 from loyalty.services.points import points_earn_for_payment
 from ordering.models import PaymentStatus
-from tests.loyalty.conftest import loyalty_urls
 
 pytestmark = pytest.mark.django_db
 
@@ -244,7 +243,6 @@ def test_same_key_sends_once(program, member, sent):
     assert len(mail.outbox) == 1
 
 
-@loyalty_urls
 def test_thank_you_names_the_guest_and_dishes_and_ignores_marketing_rules(
     program, member, member_guest, place, menu, pay, sent, capture_events
 ):
@@ -289,7 +287,6 @@ def test_thank_you_names_the_guest_and_dishes_and_ignores_marketing_rules(
     assert pushed[0]["data"]["kind"] == "thank_you"
 
 
-@loyalty_urls
 def test_thank_you_to_a_guest_who_is_not_a_member_shows_on_the_phone(
     program, join, place, menu, pay, capture_events
 ):

@@ -12,9 +12,8 @@ from loyalty.services.feedback import feedback_submit
 from loyalty.services.messages import feedback_token_make
 from ordering.guest_auth import SESSION_KEY
 from tests.factories import RestaurantFactory
-from tests.loyalty.conftest import loyalty_urls
 
-pytestmark = [pytest.mark.django_db, loyalty_urls]
+pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture

@@ -26,7 +26,6 @@ from loyalty.services.points import points_earn_for_payment
 from loyalty.services.privacy import member_erase, member_export, privacy_code_send
 from ordering.models import Order, Payment
 from ordering.selectors import token_hash
-from tests.loyalty.conftest import loyalty_urls
 
 pytestmark = pytest.mark.django_db
 
@@ -150,7 +149,6 @@ def test_erased_address_can_join_again_as_new(program, member, sent):
     assert again.pk != member.pk
 
 
-@loyalty_urls
 def test_privacy_page_downloads_json_and_deletes(program, member, sent):
     # given: Anna signed in on her phone
     MemberToken.objects.create(member=member, token_hash=token_hash("y" * 43))

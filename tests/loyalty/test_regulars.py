@@ -21,7 +21,6 @@ from ordering.demo.people import CHURNED
 from ordering.demo.seed import seed_demo
 from ordering.demo.visits import visits_plan
 from ordering.models import StaffMember, Table
-from tests.loyalty.conftest import loyalty_urls
 
 pytestmark = pytest.mark.django_db
 
@@ -100,7 +99,6 @@ def test_scores_read_like_the_members_history(demo):
     )
 
 
-@loyalty_urls
 def test_manager_reads_the_list_and_sends_a_win_back_offer(demo, sent):
     # given
     info, _result = demo

@@ -4,9 +4,10 @@ from django.core.management.base import BaseCommand
 from django.tasks import Task
 
 from kitchen.tasks import PERIODIC as KITCHEN_JOBS
+from loyalty.tasks import PERIODIC as LOYALTY_JOBS
 from ordering.tasks import PERIODIC as ORDERING_JOBS
 
-PERIODIC: list[tuple[Task, int]] = [*ORDERING_JOBS, *KITCHEN_JOBS]
+PERIODIC: list[tuple[Task, int]] = [*ORDERING_JOBS, *KITCHEN_JOBS, *LOYALTY_JOBS]
 
 
 class Command(BaseCommand):

@@ -5,6 +5,7 @@ from ordering import apis, payment_apis
 urlpatterns = [
     path("bill", payment_apis.BillApi.as_view(), name="api-bill"),
     path("bill/payments", payment_apis.PaymentStartApi.as_view(), name="api-pay"),
+    path("bill/hold", payment_apis.HoldStartApi.as_view(), name="api-hold"),
     path(
         "bill/payments/<int:payment_id>/refresh",
         payment_apis.PaymentRefreshApi.as_view(),
@@ -34,6 +35,11 @@ urlpatterns = [
         "staff/payments/<int:payment_id>/refunds",
         payment_apis.StaffRefundApi.as_view(),
         name="api-staff-refund",
+    ),
+    path(
+        "staff/holds/<int:payment_id>/capture",
+        payment_apis.StaffHoldCaptureApi.as_view(),
+        name="api-staff-hold-capture",
     ),
     path(
         "staff/orders/<int:order_id>/approve",

@@ -9,9 +9,11 @@ from django.views.decorators.http import require_GET, require_http_methods
 from ordering.bills import bill_data
 from ordering.exceptions import DomainError, NotFoundError
 from ordering.guest_pages import guest_page, page_context, problem_page
-from ordering.models import Guest, Receipt
+from ordering.models import Guest, OrderStatus, Receipt
+from ordering.money import format_money
 from ordering.payment_apis import stripe_config
 from ordering.receipt_mail import receipt_email
+from ordering.services.payments.holds import orders_wait_for_hold
 from ordering.translation import pick
 
 
@@ -51,10 +53,44 @@ def _strings() -> dict[str, str]:
     }
 
 
+def _hold_strings() -> dict[str, str]:
+    return {
+        "holding": _("Holding the card…"),
+        "held": _("Card held. Your order is on its way to the kitchen."),
+        "failed": _("The card could not be held. Try another card or ask the staff."),
+        "card_unavailable": _("Card payment is not available here; ask the staff."),
+        "network": _("No connection. Check your network and try again."),
+    }
+
+
+def _hold_page(request, guest: Guest):
+    """Where the walkout policy asks for it, the tab starts with a card hold."""
+    context = page_context(guest)
+    restaurant = context["restaurant"]
+    context["stripe"] = stripe_config()
+    context["hold_amount"] = format_money(
+        restaurant.card_hold_minor, restaurant.currency, context["lang"]
+    )
+    context["boot"] = {
+        "stripe": context["stripe"],
+        "next": reverse("table-orders"),
+        "currency": restaurant.currency,
+        "lang": context["lang"],
+    }
+    context["strings"] = {**context["strings"], **_hold_strings()}
+    return render(request, "guest/hold.html", context)
+
+
 @never_cache
 @require_GET
 @guest_page
 def table_bill(request, guest: Guest):
+    session = guest.table_session
+    if (
+        orders_wait_for_hold(table_session_id=session.pk, restaurant=session.restaurant)
+        and session.orders.filter(status=OrderStatus.AWAITING_PAYMENT).exists()
+    ):
+        return _hold_page(request, guest)
     context = page_context(guest)
     context["stripe"] = stripe_config()
     context["boot"] = {

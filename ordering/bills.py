@@ -7,6 +7,7 @@ from django.db.models import Q, Sum
 from django.utils import timezone
 
 from ordering.billing import BillLine, allocate, vat_breakdown
+from ordering.hooks import bill_extras
 from ordering.models import (
     HOLDING_STATUSES,
     Guest,
@@ -14,6 +15,7 @@ from ordering.models import (
     OrderLine,
     OrderStatus,
     Payment,
+    PaymentKind,
     PaymentStatus,
     Refund,
     Restaurant,
@@ -83,6 +85,7 @@ def bill_data(*, table_session: TableSession, guest: Guest | None = None) -> dic
     payments = list(
         Payment.objects.filter(table_session=table_session)
         .exclude(status__in=[PaymentStatus.FAILED, PaymentStatus.CANCELLED])
+        .filter(kind=PaymentKind.BILL)  # a card hold pays for nothing
         .prefetch_related("receipts")
         .order_by("created_at", "id")
     )
@@ -90,7 +93,14 @@ def bill_data(*, table_session: TableSession, guest: Guest | None = None) -> dic
     total = sum(line.line_total_minor for line in lines)
     paid = sum(p.amount_minor for p in payments if p.status == PaymentStatus.SUCCEEDED)
     held = sum(b.paid_minor for b in by_id.values())
+    extras: dict = {}
+    if guest is not None:
+        for _receiver, answer in bill_extras.send(
+            sender=TableSession, table_session=table_session, guest=guest
+        ):
+            extras.update(answer or {})
     return {
+        **extras,
         "table_session": table_session.pk,
         "currency": restaurant.currency,
         "total_minor": total,

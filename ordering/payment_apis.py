@@ -25,6 +25,7 @@ from ordering.services.payments import (
     payment_refund,
     payment_start,
 )
+from ordering.services.payments.holds import hold_capture, hold_start
 from ordering.services.webhooks import WebhookRejected, stripe_webhook_receive
 
 
@@ -121,6 +122,39 @@ class PaymentStartApi(GuestApi):
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         payment, intent = payment_start(guest=self.guest, **data.validated_data)
+        return Response(
+            {
+                "payment": _payment_body(payment),
+                "client_secret": intent.client_secret,
+                "intent_status": intent.status,
+            },
+            status=status.HTTP_201_CREATED,
+        )
+
+
+class HoldStartApi(GuestApi):
+    """Hold a card for the table's tab (where the walkout policy asks)."""
+
+    class InputSerializer(serializers.Serializer):
+        payment_method = serializers.CharField(max_length=255, required=False)
+
+    @extend_schema(
+        request=InputSerializer,
+        responses={
+            201: inline_serializer(
+                "HoldStarted",
+                {
+                    "payment": _payment_out,
+                    "client_secret": serializers.CharField(),
+                    "intent_status": serializers.CharField(),
+                },
+            )
+        },
+    )
+    def post(self, request):
+        data = self.InputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        payment, intent = hold_start(guest=self.guest, **data.validated_data)
         return Response(
             {
                 "payment": _payment_body(payment),
@@ -234,6 +268,15 @@ class StaffRefundApi(APIView):
             },
             status=status.HTTP_201_CREATED,
         )
+
+
+class StaffHoldCaptureApi(APIView):
+    """A manager charges a walked-out table's held card for what it owes."""
+
+    @extend_schema(request=None, responses={200: _payment_out})
+    def post(self, request, payment_id: int):
+        payment = hold_capture(payment_id=payment_id, user=request.user)
+        return Response(_payment_body(payment))
 
 
 class StaffOrderApproveApi(APIView):

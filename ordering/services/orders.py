@@ -30,6 +30,7 @@ from ordering.ratelimit import hit
 from ordering.selectors import menu_for_pricing
 from ordering.services.menu import menu_items_changed
 from ordering.services.order_events import order_publish
+from ordering.services.payments.holds import hold_required, orders_wait_for_hold
 from ordering.services.staff import staff_require
 from ordering.services.tables import guest_session_check
 
@@ -332,9 +333,12 @@ def _take_stock(cart: Order) -> None:
 
 def _placed_status(cart: Order, restaurant: Restaurant) -> str:
     """Where a placed order goes: the kitchen, or a wait for payment (pay-first
-    restaurants) or for a waiter's approval (the table's first order, where the
-    walkout policy asks for it)."""
-    if restaurant.payment_mode == PaymentMode.PAY_FIRST:
+    restaurants, or an open tab whose card is not held yet where the walkout
+    policy asks for a hold) or for a waiter's approval (the table's first
+    order, where the policy asks for that)."""
+    if restaurant.payment_mode == PaymentMode.PAY_FIRST or orders_wait_for_hold(
+        table_session_id=cart.table_session_id, restaurant=restaurant
+    ):
         return OrderStatus.AWAITING_PAYMENT
     if (
         restaurant.walkout_policy == WalkoutPolicy.WAITER_APPROVAL
@@ -397,7 +401,11 @@ def order_approve(*, order_id: int, user) -> Order:
         restaurant_id=order.restaurant_id,
         roles={StaffRole.OWNER, StaffRole.MANAGER, StaffRole.WAITER},
     )
-    if order.status != OrderStatus.AWAITING_APPROVAL:
+    # A waiter may also vouch for a table whose card is not held yet.
+    waits_for_hold = order.status == OrderStatus.AWAITING_PAYMENT and hold_required(
+        Restaurant.objects.get(pk=order.restaurant_id)
+    )
+    if order.status != OrderStatus.AWAITING_APPROVAL and not waits_for_hold:
         raise OrderStateError(
             _("This order is not waiting for approval."), extra={"status": order.status}
         )

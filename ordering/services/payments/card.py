@@ -19,6 +19,7 @@ from ordering.models import (
     Order,
     OrderStatus,
     Payment,
+    PaymentKind,
     PaymentMethod,
     PaymentStatus,
     TableSession,
@@ -31,6 +32,7 @@ from ordering.services.payments.common import (
     publish_bill,
     receipt_issue,
 )
+from ordering.services.payments.holds import hold_settle_locked, holds_release
 from ordering.services.payments.reserve import payment_reserve
 
 
@@ -131,6 +133,9 @@ def payment_settle(*, payment_id: int, state: IntentState) -> Payment:
         )
         if payment.status == PaymentStatus.SUCCEEDED or state.status == payment.status:
             return payment
+        if payment.kind == PaymentKind.HOLD:
+            hold_settle_locked(payment, state)
+            return payment
         if state.status == PaymentStatus.SUCCEEDED:
             payment_succeed_locked(payment, card=state.card)
         elif state.status in (
@@ -166,6 +171,8 @@ def payment_succeed_locked(payment: Payment, *, card: str = "") -> None:
         TableSession.objects.filter(pk=session.pk, paid_at__isnull=True).update(
             paid_at=now
         )
+        # Paid in full: a card held against a walkout is let go.
+        transaction.on_commit(lambda: holds_release(table_session_id=session.pk))
     publish_bill(session)
 
 

@@ -8,6 +8,7 @@ from loyalty.models import (
     LoyaltyProgram,
     Member,
     MemberScore,
+    MemberSuggestions,
     MemberToken,
     Message,
     ModelFit,
@@ -15,6 +16,8 @@ from loyalty.models import (
     PointsEntry,
     Reservation,
     Reward,
+    ShownSuggestion,
+    SuggestionFit,
     Tier,
 )
 
@@ -130,3 +133,22 @@ class ModelFitAdmin(ReadOnlyAdmin):
 class MemberScoreAdmin(ReadOnlyAdmin):
     list_display = ["member", "restaurant", "computed_at", "visit_days", "cadence_days"]
     list_filter = ["restaurant"]
+
+
+@admin.register(SuggestionFit)
+class SuggestionFitAdmin(ReadOnlyAdmin):
+    list_display = ["restaurant", "fitted_at", "members", "orders", "lines", "seconds"]
+    exclude = ["data"]
+
+
+@admin.register(MemberSuggestions)
+class MemberSuggestionsAdmin(ReadOnlyAdmin):
+    list_display = ["member", "restaurant", "computed_at"]
+    list_filter = ["restaurant"]
+
+
+@admin.register(ShownSuggestion)
+class ShownSuggestionAdmin(ReadOnlyAdmin):
+    list_display = ["menu_item", "member", "placement", "channel", "shown_at"]
+    list_filter = ["placement", "channel", "restaurant"]
+    raw_id_fields = ["table_session", "member", "menu_item"]

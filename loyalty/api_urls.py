@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from loyalty import apis
+from loyalty import apis, suggestions_apis
 
 urlpatterns = [
     path(
@@ -25,8 +25,38 @@ urlpatterns = [
     path("me/erase", apis.EraseApi.as_view(), name="api-loyalty-erase"),
     path("feedback", apis.FeedbackCreateApi.as_view(), name="api-loyalty-feedback"),
     path(
+        "bill/rewards/<int:reward_id>",
+        apis.BillRewardApi.as_view(),
+        name="api-loyalty-bill-reward",
+    ),
+    path(
         "staff/table-sessions/<int:table_session_id>/members",
         apis.StaffMembersAtTableApi.as_view(),
         name="api-loyalty-members-at-table",
+    ),
+    path(
+        "staff/suggestions",
+        suggestions_apis.StaffSuggestionsApi.as_view(),
+        name="api-loyalty-suggestions",
+    ),
+    path(
+        "staff/suggestions/accept",
+        suggestions_apis.StaffSuggestionAcceptApi.as_view(),
+        name="api-loyalty-suggestion-accept",
+    ),
+    path(
+        "staff/suggestions/acceptance",
+        suggestions_apis.StaffSuggestionRateApi.as_view(),
+        name="api-loyalty-suggestion-rate",
+    ),
+    path(
+        "me/suggestions",
+        suggestions_apis.GuestSuggestionsApi.as_view(),
+        name="api-loyalty-my-suggestions",
+    ),
+    path(
+        "me/suggestions/accept",
+        suggestions_apis.GuestSuggestionAcceptApi.as_view(),
+        name="api-loyalty-my-suggestion-accept",
     ),
 ]

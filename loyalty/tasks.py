@@ -11,6 +11,7 @@ from loyalty.services.messages import birthdays_celebrate, messages_send_due
 from loyalty.services.points import points_expire_inactive
 from loyalty.services.regulars import scores_refit, scores_refit_all
 from loyalty.services.rewards import reservations_release_expired
+from loyalty.suggestions_fit import suggestions_refit_all
 
 logger = logging.getLogger(__name__)
 
@@ -27,6 +28,14 @@ def refit_customer_models() -> dict[str, int]:
 def refit_customer_model(restaurant_id: int) -> int:
     """Refit one restaurant's model (a manager asked for it); return at-risk count."""
     return scores_refit(restaurant_id=restaurant_id).at_risk
+
+
+@task()
+def refit_suggestions() -> dict[str, int]:
+    """Precompute every restaurant's suggestions (`loyalty.suggestions_fit`)."""
+    ranked = suggestions_refit_all()
+    logger.info("suggestions refit: members ranked per restaurant %s", ranked)
+    return {str(restaurant_id): count for restaurant_id, count in ranked.items()}
 
 
 @task()
@@ -59,4 +68,5 @@ PERIODIC: list[tuple[Task, int]] = [
     (celebrate_birthdays, 3600),
     (expire_points, 24 * 3600),
     (refit_customer_models, 24 * 3600),
+    (refit_suggestions, 24 * 3600),
 ]

@@ -34,6 +34,13 @@ from .points import (
     RewardKind,
     Tier,
 )
+from .suggestions import (
+    MemberSuggestions,
+    ShownSuggestion,
+    SuggestionChannel,
+    SuggestionFit,
+    SuggestionPlacement,
+)
 
 __all__ = [
     "COMPLAINT_RATING_AT_MOST",
@@ -53,6 +60,7 @@ __all__ = [
     "LoyaltyProgram",
     "Member",
     "MemberScore",
+    "MemberSuggestions",
     "MemberToken",
     "Message",
     "MessageKind",
@@ -64,6 +72,10 @@ __all__ = [
     "ReservationStatus",
     "Reward",
     "RewardKind",
+    "ShownSuggestion",
+    "SuggestionChannel",
+    "SuggestionFit",
+    "SuggestionPlacement",
     "SuppressionReason",
     "Tier",
 ]

@@ -66,6 +66,21 @@ def page_strings() -> dict[str, str]:
         "ended": _("This visit has ended. Thank you!"),
         "rescan": _("Scan the QR code on your table again."),
         "pay_now": _("Pay now"),
+        # Calling the staff (calls.js).
+        "calls_button": _("Call staff"),
+        "calls_title": _("What can we bring you?"),
+        "close": _("Close"),
+        "call_waiter": _("Call the waiter"),
+        "call_bill": _("Bring the bill"),
+        "call_help": _("Ask for help"),
+        "call_reason": _("Help with what? (optional)"),
+        "call_cancel": _("Cancel"),
+        "call_waiter_open": _("Waiter called. Waiting for an answer…"),
+        "call_bill_open": _("Bill asked for. Waiting for an answer…"),
+        "call_help_open": _("Help asked for. Waiting for an answer…"),
+        "call_waiter_coming": _("A waiter is on the way."),
+        "call_bill_coming": _("The bill is on the way."),
+        "call_help_coming": _("Help is on the way."),
     }
 
 

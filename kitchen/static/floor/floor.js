@@ -593,7 +593,7 @@
     panelTable = id;
     detail = null;
     panelSig = "";
-    partySize = Math.max(1, Math.min(card.seats || 2, 4));
+    partySize = Math.max(1, Math.min(card.seats || 2, 2));
     refreshPanel();
     if (!ui.panel.open) ui.panel.showModal();
   }

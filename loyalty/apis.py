@@ -17,6 +17,7 @@ from loyalty.auth import Caller, LoyaltyAuthentication
 from loyalty.exceptions import LoyaltyUnavailableError, NotSignedInError
 from loyalty.models import CodePurpose, ConsentPurpose
 from loyalty.selectors import (
+    bill_rewards,
     member_card,
     members_at_table,
     points_history,
@@ -32,6 +33,7 @@ from loyalty.services.members import (
     member_update,
 )
 from loyalty.services.privacy import member_erase, member_export, privacy_code_send
+from loyalty.services.rewards import reward_apply_to_bill, reward_remove_from_bill
 from ordering.exceptions import NotFoundError, PermissionDeniedError
 from ordering.models import Restaurant, StaffRole
 from ordering.selectors import restaurant_get, table_session_get
@@ -348,6 +350,36 @@ class FeedbackCreateApi(LoyaltyApi):
         return Response(
             self.OutputSerializer(feedback).data, status=status.HTTP_201_CREATED
         )
+
+
+def _bill_rewards(guest) -> dict:
+    found = bill_rewards(
+        guest_id=guest.pk, table_session_id=guest.table_session_id, lang=get_language()
+    )
+    return found.get("loyalty") or {}
+
+
+class BillRewardApi(LoyaltyApi):
+    """Use a reward on the table's bill from the phone where the member
+    identified, or take it off again; answers what the bill page shows."""
+
+    def _guest(self):
+        guest = self.caller.guest
+        if guest is None:
+            raise PermissionDeniedError(_("Scan the QR code on your table first."))
+        return guest
+
+    @extend_schema(request=None, responses={201: dict})
+    def post(self, request, reward_id: int):
+        guest = self._guest()
+        reward_apply_to_bill(guest=guest, reward_id=reward_id)
+        return Response(_bill_rewards(guest), status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=None, responses={200: dict})
+    def delete(self, request, reward_id: int):
+        guest = self._guest()
+        reward_remove_from_bill(guest=guest, reward_id=reward_id)
+        return Response(_bill_rewards(guest))
 
 
 class StaffMembersAtTableApi(APIView):

@@ -169,6 +169,7 @@ def _dispatch(message: Message, *, now: datetime.datetime) -> None:
                 "message": message.pk,
                 "kind": message.kind,
                 "subject": message.subject,
+                "body": message.body,
                 "url": message.data.get("url", ""),
             },
         )

@@ -90,39 +90,82 @@ def points_for_spend(
 
 @transaction.atomic
 def points_earn_for_payment(*, payment_id: int) -> int:
-    """Credit the member who paid; return the points the payment earned.
+    """Credit the members a payment paid for; return the points it earned.
 
-    Idempotent under the key "payment:<id>": calling it again (a replayed
+    A payer who is an identified member earns on the whole payment. A payment
+    from anyone else (a waiter at the till, a phone not signed in) earns each
+    identified member at the table their share: what it paid of the lines
+    that are theirs (`bill_guest`, else who added them).
+
+    Idempotent under the key "payment:<id>" (the payer) or
+    "payment:<id>:member:<member id>" (a share): calling it again (a replayed
     webhook) credits nothing and returns the same number. Earns nothing for a
-    payment that has not succeeded, a card hold, a guest who is not an
-    identified member, or a restaurant without an active programme. The
-    spend is the amount paid for food and drink after the reward discount;
-    the tip earns nothing.
+    payment that has not succeeded, a card hold, or a restaurant without an
+    active programme. The spend is the amount paid for food and drink after
+    the reward discount; the tip earns nothing.
 
     The first paid visit of a referred member also credits whoever referred
     them, and any badge the visit completes is awarded.
     """
     payment = Payment.objects.get(pk=payment_id)
-    if (
-        payment.status != PaymentStatus.SUCCEEDED
-        or payment.kind != PaymentKind.BILL
-        or payment.guest_id is None
-    ):
+    if payment.status != PaymentStatus.SUCCEEDED or payment.kind != PaymentKind.BILL:
         return 0
-    identification = Identification.objects.filter(guest_id=payment.guest_id).first()
     program = program_get(restaurant_id=payment.restaurant_id)
-    if identification is None or program is None:
+    if program is None:
         return 0
-    member = member_lock(member_id=identification.member_id)
+    # Sorted by member, so that two payments lock members in the same order.
+    return sum(
+        _earn_one(payment=payment, program=program, member_id=m, spend=s, key=k)
+        for m, s, k in sorted(_spend_by_member(payment))
+    )
+
+
+def _spend_by_member(payment: Payment) -> list[tuple[int, int, str]]:
+    """Return (member id, spend, ledger key) for everyone a payment credits."""
+    spend = payment.amount_minor - payment.discount_minor
+    key = f"payment:{payment.pk}"
+    payer = Identification.objects.filter(guest_id=payment.guest_id).first()
+    if payer is not None:
+        return [(payer.member_id, spend, key)]
+    paid_by_guest: dict[int, int] = {}
+    for allocation in payment.allocations.select_related("order_line"):
+        line = allocation.order_line
+        owner = line.bill_guest_id or line.added_by_id
+        if owner is not None:
+            paid_by_guest[owner] = paid_by_guest.get(owner, 0) + allocation.amount_minor
+    paid_by_member: dict[int, int] = {}
+    for guest_id, member_id in Identification.objects.filter(
+        guest_id__in=paid_by_guest, guest__table_session_id=payment.table_session_id
+    ).values_list("guest_id", "member_id"):
+        paid_by_member[member_id] = (
+            paid_by_member.get(member_id, 0) + paid_by_guest[guest_id]
+        )
+    if not payment.amount_minor:
+        return []
+    # The discount comes off each share in proportion (rounded down).
+    return [
+        (member_id, paid * spend // payment.amount_minor, f"{key}:member:{member_id}")
+        for member_id, paid in paid_by_member.items()
+    ]
+
+
+def _earn_one(
+    *,
+    payment: Payment,
+    program: LoyaltyProgram,
+    member_id: int,
+    spend: int,
+    key: str,
+) -> int:
+    member = member_lock(member_id=member_id)
     if member.is_erased:
         return 0
-    key = f"payment:{payment.pk}"
     existing = PointsEntry.objects.filter(key=key).first()
     if existing is not None:
         return existing.points
     tier = tier_for_member(member_id=member.pk, program=program)
     points = points_for_spend(
-        spend_minor=payment.amount_minor - payment.discount_minor,
+        spend_minor=spend,
         program=program,
         currency=payment.currency,
         multiplier=tier.points_multiplier_percent if tier else 100,
@@ -178,27 +221,38 @@ def _share_half_up(points: int, part: int, whole: int) -> int:
 def points_reverse_for_refund(*, refund_id: int) -> int:
     """Take back the points a refunded share of a payment earned; return them.
 
-    Idempotent under the key "refund:<id>". The share is the refund's part of
-    the charged total. Partial refunds add up exactly: each takes back the
-    points due on everything refunded so far minus what earlier refunds took,
-    so refunding the whole total in any steps reverses every point. The
-    balance may go below zero if the points were already spent; later visits
-    make it up.
+    Idempotent under the key "refund:<id>" (with ":member:<id>" for the
+    members who earned a share, see `points_earn_for_payment`). The share is
+    the refund's part of the charged total. Partial refunds add up exactly:
+    each takes back the points due on everything refunded so far minus what
+    earlier refunds took, so refunding the whole total in any steps reverses
+    every point. The balance may go below zero if the points were already
+    spent; later visits make it up.
     """
     refund = Refund.objects.select_related("payment").get(pk=refund_id)
     if refund.status != RefundStatus.SUCCEEDED:
         return 0
     payment = refund.payment
-    earned = PointsEntry.objects.filter(key=f"payment:{payment.pk}").first()
-    if earned is None or payment.total_minor == 0:
+    if payment.total_minor == 0:
         return 0
+    earned_entries = PointsEntry.objects.filter(
+        payment=payment, kind=EntryKind.EARN, source=EntrySource.PAYMENT
+    ).order_by("member_id")
+    return sum(_reverse_one(refund=refund, earned=earned) for earned in earned_entries)
+
+
+def _reverse_one(*, refund: Refund, earned: PointsEntry) -> int:
+    payment = refund.payment
     member = member_lock(member_id=earned.member_id)
-    key = f"refund:{refund.pk}"
+    key = f"refund:{refund.pk}" + earned.key.removeprefix(f"payment:{payment.pk}")
     existing = PointsEntry.objects.filter(key=key).first()
     if existing is not None:
         return -existing.points
     earlier = PointsEntry.objects.filter(
-        payment=payment, kind=EntryKind.REVERSE, refund__isnull=False
+        payment=payment,
+        member=member,
+        kind=EntryKind.REVERSE,
+        refund__isnull=False,
     )
     reversed_so_far = -(earlier.aggregate(s=Sum("points"))["s"] or 0)
     refunded_so_far = (

@@ -17,6 +17,7 @@ from loyalty.exceptions import (
     InsufficientPointsError,
     LoyaltyUnavailableError,
     MemberErasedError,
+    NotSignedInError,
     ReservationStateError,
     RewardUnavailableError,
 )
@@ -29,15 +30,19 @@ from loyalty.models import (
     RewardKind,
 )
 from loyalty.selectors import (
+    member_for_guest,
     points_balance,
     points_earned_on_visit,
     program_get,
     tier_for_member,
 )
 from loyalty.services.points import entry_add, member_lock
+from ordering.bills import bill_lines
 from ordering.exceptions import NotFoundError
 from ordering.models import (
+    HOLDING_STATUSES,
     PLACED_STATUSES,
+    Guest,
     LineStatus,
     OrderLine,
     Payment,
@@ -286,3 +291,121 @@ def reservations_release_expired(*, now: datetime.datetime | None = None) -> int
     for reservation_id in ids:
         reward_release(reservation_id=reservation_id)
     return len(ids)
+
+
+def _bill_left_minor(table_session_id: int) -> int:
+    return sum(
+        line.remaining_minor for line in bill_lines(table_session_id=table_session_id)
+    )
+
+
+def _is_under_way(payment: Payment | None) -> bool:
+    """Whether a payment still counts: paid, or being paid and not expired."""
+    if payment is None or payment.status not in HOLDING_STATUSES:
+        return False
+    return payment.status == PaymentStatus.SUCCEEDED or (
+        payment.expires_at is None or payment.expires_at > timezone.now()
+    )
+
+
+def reward_apply_to_bill(*, guest: Guest, reward_id: int) -> Reservation:
+    """Hold a reward for the bill of the table where a member identified
+    (`guest` is their phone there); the member's next payment there takes
+    the discount off. Raises as `reward_reserve` does."""
+    member = member_for_guest(guest_id=guest.pk)
+    if member is None:
+        raise NotSignedInError(
+            _("Show your loyalty card at this table first, then use a reward.")
+        )
+    if not guest.table_session.is_open:
+        raise RewardUnavailableError(
+            _("This table's visit has ended."), code="visit_closed"
+        )
+    return reward_reserve(
+        member_id=member.pk,
+        reward_id=reward_id,
+        table_session_id=guest.table_session_id,
+        bill_total_minor=_bill_left_minor(guest.table_session_id),
+    )
+
+
+@transaction.atomic
+def reward_remove_from_bill(*, guest: Guest, reward_id: int) -> Reservation | None:
+    """Take the member's held reward off the table's bill (points back);
+    return it, or None if that reward was not held. Refused while a payment
+    that takes the discount is under way."""
+    member = member_for_guest(guest_id=guest.pk)
+    if member is None:
+        return None
+    reservation = (
+        Reservation.objects.select_for_update()
+        .select_related("payment")
+        .filter(
+            member=member,
+            table_session_id=guest.table_session_id,
+            reward_id=reward_id,
+            status=ReservationStatus.RESERVED,
+        )
+        .first()
+    )
+    if reservation is None:
+        return None
+    if _is_under_way(reservation.payment):
+        raise ReservationStateError(
+            _("A payment with this reward is under way; wait for it to finish.")
+        )
+    return reward_release(reservation_id=reservation.pk)
+
+
+def reservation_bind_payment(*, payment: Payment, limit_minor: int) -> int:
+    """Give a new payment the discount of the payer's held reward; return it.
+
+    Called while the payment is reserved (inside its transaction). The payer
+    is the member identified on the paying phone; a waiter taking the whole
+    bill at the till takes the table's held reward. The discount is worked
+    out again for what this payment pays (15 % of this share, not of the
+    whole bill), at most `limit_minor`, and the payment is remembered so its
+    success consumes the reward (`reservation_consume_for_payment`). A
+    reward held by a payment still under way is not given twice.
+    """
+    candidates = Reservation.objects.select_for_update().filter(
+        table_session_id=payment.table_session_id,
+        status=ReservationStatus.RESERVED,
+    )
+    if payment.guest_id is not None:
+        member = member_for_guest(guest_id=payment.guest_id)
+        if member is None:
+            return 0
+        candidates = candidates.filter(member=member)
+    elif payment.split != "all":
+        return 0
+    for reservation in candidates.select_related("reward", "payment").order_by("pk"):
+        if reservation.payment_id == payment.pk or _is_under_way(reservation.payment):
+            continue
+        discount = min(
+            reward_discount(
+                reward=reservation.reward,
+                bill_total_minor=payment.amount_minor,
+                table_session_id=payment.table_session_id,
+            ),
+            limit_minor,
+        )
+        if discount <= 0:
+            continue
+        reservation.payment = payment
+        reservation.discount_minor = discount
+        reservation.save(update_fields=["payment", "discount_minor"])
+        return discount
+    return 0
+
+
+def reservation_consume_for_payment(*, payment_id: int) -> Reservation | None:
+    """Use the reward a succeeded payment took its discount from, if any."""
+    reservation = (
+        Reservation.objects.filter(payment_id=payment_id)
+        .exclude(status=ReservationStatus.CONSUMED)
+        .first()
+    )
+    if reservation is None:
+        return None
+    return reward_consume(reservation_id=reservation.pk, payment_id=payment_id)

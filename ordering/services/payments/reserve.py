@@ -16,12 +16,14 @@ from django.utils.translation import gettext as _
 from ordering.billing import allocate, equal_share, item_share
 from ordering.bills import bill_lines
 from ordering.exceptions import NotFoundError, PermissionDeniedError
+from ordering.hooks import payment_discount
 from ordering.models import (
     Guest,
     OrderLine,
     OrderStatus,
     Payment,
     PaymentAllocation,
+    PaymentMethod,
     PaymentStatus,
     TableSession,
 )
@@ -30,6 +32,9 @@ from ordering.services.payments.common import PaymentError, publish_bill
 
 SPLITS = {"all", "mine", "order", "equal", "amount", "item", "lines"}
 MAX_TIP_BP = 5000  # 50 %: anything above is a typo, not generosity
+# Stripe refuses card charges under 0.50 (EUR, and about as much elsewhere):
+# a discount leaves a card payment at least this much to charge.
+MIN_CARD_CHARGE_MINOR = 50
 
 
 def _allocations_for(
@@ -157,8 +162,35 @@ def payment_reserve(
                 for line_id, c in sorted(shares.items())
             ]
         )
+        _discount_apply(payment)
         publish_bill(session)
     return payment
+
+
+def _discount_apply(payment: Payment) -> None:
+    """Take what other apps grant (a loyalty reward) off a new payment.
+
+    The discount comes off the amount, never the tip, and the VAT base of the
+    lines in proportion (see `bills.sale_receipt_data`); the allocations keep
+    the lines' full prices, as that is what is settled on the bill.
+    """
+    limit = payment.amount_minor
+    if payment.method == PaymentMethod.CARD:
+        limit = min(limit, max(0, payment.total_minor - MIN_CARD_CHARGE_MINOR))
+    if limit <= 0:
+        return
+    granted = sum(
+        int(answer or 0)
+        for _receiver, answer in payment_discount.send(
+            sender=Payment, payment=payment, limit_minor=limit
+        )
+    )
+    discount = max(0, min(granted, limit))
+    if not discount:
+        return
+    payment.discount_minor = discount
+    payment.total_minor = payment.amount_minor - discount + payment.tip_minor
+    payment.save(update_fields=["discount_minor", "total_minor"])
 
 
 def line_claim(*, guest: Guest, line_id: int, mine: bool) -> OrderLine:

@@ -6,6 +6,8 @@ goes straight back to `int`.
 
 from decimal import ROUND_HALF_UP, Decimal
 
+from django.utils.translation import get_language
+
 # ISO 4217 minor-unit exponents for the currencies a restaurant may choose;
 # anything unlisted has two decimals.
 _EXPONENTS = {"JPY": 0, "ISK": 0, "KRW": 0}
@@ -47,3 +49,8 @@ def format_money(amount_minor: int, currency: str, language: str = "fi") -> str:
     grouped = f"{units:,}".replace(",", "\u00a0")
     number = f"{grouped},{cents:0{exponent}d}" if exponent else grouped
     return f"{sign}{number}\u00a0{symbol}"
+
+
+def money_text(amount_minor: int, currency: str) -> str:
+    """An amount in the active language, for messages to a person."""
+    return format_money(amount_minor, currency, (get_language() or "fi")[:2])

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from ordering import bill_views, views
+from ordering import bill_views, staff_views, views
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -14,4 +14,5 @@ urlpatterns = [
         bill_views.table_receipt,
         name="table-receipt",
     ),
+    path("staff/payments/", staff_views.payments_page, name="staff-payments"),
 ]

@@ -20,6 +20,7 @@ from ordering.models import (
     RefundStatus,
     TableSession,
 )
+from ordering.money import money_text
 from ordering.payments import GatewayError, gateway
 from ordering.services.payments.card import payment_succeed_locked
 from ordering.services.payments.common import (
@@ -96,7 +97,8 @@ def payment_refund(*, payment_id: int, amount_minor: int, reason: str, user) -> 
         left = payment.total_minor - payment.refunded_minor
         if not 0 < amount_minor <= left:
             raise PaymentError(
-                _("At most %(left)s can still be refunded.") % {"left": left},
+                _("At most %(left)s can still be refunded.")
+                % {"left": money_text(left, payment.currency)},
                 code="refund_too_large",
                 extra={"refundable_minor": left},
             )

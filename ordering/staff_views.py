@@ -1,0 +1,207 @@
+"""The manager's payments page: the day's payments with refunds, and cards
+held against walkouts. Plain forms, so it works on any laptop or tablet; the
+payment services decide everything."""
+
+import datetime
+from decimal import Decimal, InvalidOperation
+
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_http_methods
+
+from ordering.bills import bill_lines
+from ordering.exceptions import DomainError
+from ordering.models import Payment, PaymentKind, PaymentStatus, Restaurant
+from ordering.money import format_money
+from ordering.selectors import staff_restaurants, staff_roles
+from ordering.services.payments import payment_refund
+from ordering.services.payments.common import MANAGER_ROLES
+from ordering.services.payments.holds import hold_capture
+
+
+def _managed(user) -> list[Restaurant]:
+    return [
+        r
+        for r in staff_restaurants(user=user)
+        if staff_roles(user=user, restaurant_id=r.pk) & MANAGER_ROLES
+    ]
+
+
+def _cents(text: str) -> int:
+    """Read '12,50' or '12.50' (euros) as cents; ValueError if it is not one."""
+    try:
+        value = Decimal(text.strip().replace(",", ".").replace("\u00a0", ""))
+    except InvalidOperation as error:
+        raise ValueError(text) from error
+    if value <= 0 or value != value.quantize(Decimal("0.01")):
+        raise ValueError(text)
+    return int(value * 100)
+
+
+def _day(restaurant: Restaurant, text: str) -> datetime.date:
+    today = timezone.localdate(timezone=restaurant.tzinfo)
+    try:
+        day = datetime.date.fromisoformat(text) if text else today
+    except ValueError:
+        day = today
+    return min(day, today)
+
+
+def _act(request, restaurant: Restaurant) -> str:
+    """Do what the form asked; return what to tell the manager."""
+    if "capture" in request.POST:
+        payment = hold_capture(
+            payment_id=int(request.POST["capture"]), user=request.user
+        )
+        return _("Charged %(amount)s to the held card.") % {
+            "amount": format_money(payment.total_minor, payment.currency, _lang())
+        }
+    payment_id = int(request.POST.get("payment", "0"))
+    try:
+        amount = _cents(request.POST.get("amount", ""))
+    except ValueError:
+        raise DomainError(
+            _("Write the amount to refund in euros, for example 12.50.")
+        ) from None
+    refund = payment_refund(
+        payment_id=payment_id,
+        amount_minor=amount,
+        reason=request.POST.get("reason", ""),
+        user=request.user,
+    )
+    return _("Refunded %(amount)s. Refund receipt %(number)s.") % {
+        "amount": format_money(refund.amount_minor, restaurant.currency, _lang()),
+        "number": refund.receipt.number,
+    }
+
+
+def _lang() -> str:
+    return (get_language() or "fi")[:2]
+
+
+def _rows(restaurant: Restaurant, day: datetime.date) -> list[dict]:
+    start = datetime.datetime.combine(day, datetime.time(), tzinfo=restaurant.tzinfo)
+    payments = (
+        Payment.objects.filter(
+            restaurant=restaurant,
+            kind=PaymentKind.BILL,
+            status=PaymentStatus.SUCCEEDED,
+            succeeded_at__gte=start,
+            succeeded_at__lt=start + datetime.timedelta(days=1),
+        )
+        .select_related("table_session__table")
+        .prefetch_related("receipts", "refunds")
+        .order_by("-succeeded_at")
+    )
+    lang = _lang()
+    return [
+        {
+            "payment": p,
+            "table": p.table_session.table.label,
+            "receipt": next(
+                (r.number for r in p.receipts.all() if r.kind == "sale"), None
+            ),
+            "total": format_money(p.total_minor, p.currency, lang),
+            "refunded": format_money(p.refunded_minor, p.currency, lang)
+            if p.refunded_minor
+            else "",
+            "refundable": p.total_minor - p.refunded_minor,
+            "refundable_text": format_money(
+                p.total_minor - p.refunded_minor, p.currency, lang
+            ),
+        }
+        for p in payments
+    ]
+
+
+def _holds(restaurant: Restaurant) -> list[dict]:
+    held = (
+        Payment.objects.filter(
+            restaurant=restaurant,
+            kind=PaymentKind.HOLD,
+            status=PaymentStatus.AUTHORIZED,
+        )
+        .select_related("table_session__table")
+        .order_by("created_at")
+    )
+    lang = _lang()
+    rows = []
+    for hold in held:
+        owed = sum(
+            line.remaining_minor
+            for line in bill_lines(table_session_id=hold.table_session_id)
+        )
+        rows.append(
+            {
+                "hold": hold,
+                "table": hold.table_session.table.label,
+                "is_open": hold.table_session.is_open,
+                "amount": format_money(hold.total_minor, hold.currency, lang),
+                "owed": format_money(owed, hold.currency, lang),
+                "charge": format_money(
+                    min(owed, hold.total_minor), hold.currency, lang
+                ),
+                "can_charge": owed > 0,
+            }
+        )
+    return rows
+
+
+@login_required
+@never_cache
+@require_http_methods(["GET", "POST"])
+def payments_page(request):
+    managed = _managed(request.user)
+    restaurant = next(
+        (r for r in managed if r.slug == request.GET.get("restaurant")),
+        managed[0] if managed else None,
+    )
+    if restaurant is None:
+        return render(
+            request,
+            "staff/payments.html",
+            {"error": _("Only a restaurant's managers see its payments.")},
+            status=403,
+        )
+    error, done = None, request.GET.get("done", "")
+    if request.method == "POST":
+        try:
+            done = _act(request, restaurant)
+        except (DomainError, ValueError) as exc:
+            error = getattr(exc, "message", None) or _("That did not go through.")
+        else:
+            # Post/redirect/get: a reload never refunds twice.
+            query = request.GET.copy()
+            query["done"] = done
+            return redirect(f"{request.path}?{query.urlencode()}")
+    day = _day(restaurant, request.GET.get("day", ""))
+    rows = _rows(restaurant, day)
+    return render(
+        request,
+        "staff/payments.html",
+        {
+            "restaurant": restaurant,
+            "managed": managed,
+            "day": day,
+            "previous_day": day - datetime.timedelta(days=1),
+            "next_day": day + datetime.timedelta(days=1)
+            if day < timezone.localdate(timezone=restaurant.tzinfo)
+            else None,
+            "rows": rows,
+            "holds": _holds(restaurant),
+            "day_total": format_money(
+                sum(
+                    r["payment"].total_minor - r["payment"].refunded_minor for r in rows
+                ),
+                restaurant.currency,
+                _lang(),
+            ),
+            "error": error,
+            "done": done,
+        },
+        status=400 if error else 200,
+    )

@@ -56,7 +56,11 @@ class Command(BaseCommand):
         self.stdout.write(drawing.getvalue(), ending="")
         self.stdout.write(self.style.SUCCESS("Staff and admin:"))
         self.stdout.write(f"  kitchen    {base}/kitchen/  (sign in as kitchen)")
+        self.stdout.write(f"  floor      {base}/kitchen/floor/  (a waiter's tablet)")
         self.stdout.write(f"  screens    {base}/kitchen/screens/  (pair a tablet)")
+        self.stdout.write(f"  payments   {base}/staff/payments/  (refunds, as manager)")
+        self.stdout.write(f"  feedback   {base}/loyalty/manage/feedback/  (as manager)")
+        self.stdout.write(f"  regulars   {base}/loyalty/manage/regulars/  (at-risk)")
         self.stdout.write(f"  admin      {base}/admin/")
         self.stdout.write(f"  API docs   {base}/api/docs/")
         for login in info.staff:

@@ -219,3 +219,184 @@ def test_a_lost_event_is_caught_up_from_a_snapshot(server, dining, waiter, table
     expect(queue).to_have_count(2)
     expect(queue.filter(has_text="Needs help")).to_contain_text("High chair")
     assert page.evaluate("() => window.__floor.state().lastSeq") >= 2
+
+
+def _seat_and_order(page, table, items) -> None:
+    """Seat two at `table` from the tablet and send `items` (dish ids)."""
+    _card(page, table).click()
+    panel = page.locator("#table-panel")
+    panel.get_by_role("button", name="Seat a party").click()
+    expect(panel.locator("#panel-state")).to_have_text("Seated")
+    if not items:
+        return
+    panel.get_by_role("button", name="Add items").click()
+    order = page.locator("#order-panel")
+    for count, item in enumerate(items, start=1):
+        order.locator(f"[data-dish='{item}']").click()
+        # The same dish again adds to its line.
+        expect(order.locator("#cart-lines li")).to_have_count(len(set(items[:count])))
+    order.get_by_role("button", name="Send to the kitchen").click()
+    expect(order).not_to_be_visible()
+    expect(panel.locator("article.order")).to_have_count(1)
+
+
+def test_the_waiter_voids_moves_merges_and_takes_payment(
+    server, menu, dining, waiter, staff, tablet, shoot
+):
+    tables = dining["tables"]
+    page = tablet(waiter)
+    _seat_and_order(page, tables["10"], [menu.soup.pk, menu.beer.pk, menu.beer.pk])
+    panel = page.locator("#table-panel")
+
+    # when: the soup (under €20) is voided by the waiter: gone at once
+    expect(panel.locator("li.line", has_text="Beer")).to_contain_text("2×")
+    soup = panel.locator("li.line", has_text="Salmon soup")
+    soup.get_by_role("button", name="Void").click()
+    ask = page.locator("#ask")
+    expect(ask.locator("#ask-title")).to_have_text("Void 1× Salmon soup")
+    ask.get_by_label("Guest changed their mind").check()
+    ask.get_by_role("button", name="Void").click()
+    expect(soup).to_contain_text("Voided: Guest changed their mind")
+    expect(panel.locator(".totals")).to_contain_text("€17.00")
+
+    # when: the party moves to table 12 on the terrace
+    panel.get_by_role("button", name="Move").click()
+    expect(ask.locator("#ask-title")).to_have_text("Move the party to a free table")
+    ask.get_by_label(re.compile("^Table 12")).check()
+    ask.get_by_role("button", name="Move").click()
+    expect(panel).not_to_be_visible()
+    page.get_by_role("button", name="All tables").click()
+    expect(_card(page, tables["12"])).to_contain_text("2 guests")
+    expect(_card(page, tables["10"])).to_contain_text("Free")
+
+    # and a party at table 11 joins them
+    _seat_and_order(page, tables["11"], [menu.beer.pk])
+    panel.get_by_role("button", name="Merge").click()
+    ask.get_by_label(re.compile("^Table 12")).check()
+    ask.get_by_role("button", name="Merge").click()
+    expect(_card(page, tables["11"])).to_contain_text("Together with table 12")
+    expect(_card(page, tables["12"])).to_contain_text("With tables 11")
+    expect(panel.locator("article.order")).to_have_count(2)
+
+    # and separate again
+    panel.get_by_role("button", name="Separate").click()
+    expect(_card(page, tables["11"])).not_to_contain_text("Together with")
+    expect(_card(page, tables["12"])).not_to_contain_text("With tables")
+    panel.locator("[data-close]").first.click()
+
+    # when: table 12 pays its €17 by card terminal, the table needs clearing
+    _card(page, tables["12"]).click()
+    panel.get_by_role("button", name="Record a payment").click()
+    expect(ask).to_contain_text("Still to pay: €17.00")
+    ask.get_by_label("Card terminal").check()
+    ask.get_by_role("button", name="Record a payment").click()
+    expect(page.locator("#toast")).to_have_text("Payment recorded.")
+    expect(_card(page, tables["12"])).to_contain_text("Needs clearing")
+    shoot(page, "floor-landscape-paid")
+    # and once the visit is closed, it is free again
+    panel.get_by_role("button", name="Close the visit").click()
+    expect(ask).to_contain_text("Still to pay: €0.00")
+    ask.get_by_role("button", name="Close the visit").click()
+    expect(_card(page, tables["12"])).to_contain_text("Free")
+    assert list(
+        TableSession.objects.filter(status="open").values_list(
+            "table__label", flat=True
+        )
+    ) == ["11"]
+
+
+def test_a_void_over_the_limit_waits_for_a_manager(
+    server, menu, dining, waiter, staff, tablet
+):
+    # given: a steak (€34, over the €20 limit) at table 8
+    page = tablet(waiter)
+    _seat_and_order(page, dining["tables"]["8"], [])
+    page.locator("#table-panel").get_by_role("button", name="Add items").click()
+    order = page.locator("#order-panel")
+    order.locator(f"[data-dish='{menu.steak.pk}']").click()
+    order.locator("#dish").get_by_label("Rare").check()
+    order.locator("#dish").get_by_role("button", name="Add").click()
+    order.get_by_role("button", name="Send to the kitchen").click()
+    panel = page.locator("#table-panel")
+    steak = panel.locator("li.line", has_text="Beef tenderloin")
+    # when: the waiter voids it
+    steak.get_by_role("button", name="Void").click()
+    ask = page.locator("#ask")
+    expect(ask).to_contain_text("Over €20.00 a manager approves the void.")
+    ask.get_by_label("Quality problem").check()
+    ask.get_by_role("button", name="Void").click()
+    expect(steak).to_contain_text("Void waiting for a manager")
+    # then: the manager's tablet asks them, and their approval voids it
+    manager = staff("manager")
+    boss = tablet(manager)
+    request = boss.locator("#queue .qitem.is-void")
+    expect(request).to_contain_text("Void 1× Beef tenderloin (€34.00)")
+    expect(request).to_contain_text("Reason: Quality problem")
+    request.get_by_role("button", name="Approve").click()
+    expect(request).to_have_count(0)
+    expect(steak).to_contain_text("Voided: Quality problem")
+
+
+def test_a_suggestion_goes_to_the_cart_and_is_reported_when_sent(
+    server, menu, dining, waiter, tablet, shoot
+):
+    # given: loyalty suggests a beer for Liisa, and soup for the table
+    page = tablet(waiter)
+    accepted = []
+    suggestions = {
+        "members": [
+            {
+                "member_id": 41,
+                "first_name": "Liisa",
+                "usual": [],
+                "suggestions": [
+                    {
+                        "menu_item_id": menu.beer.pk,
+                        "name": "Beer",
+                        "reason": "Her usual on Fridays",
+                        "allergens": ["gluten"],
+                    }
+                ],
+            }
+        ],
+        "pairings": [
+            {
+                "menu_item_id": menu.soup.pk,
+                "name": "Salmon soup",
+                "reason": "Popular tonight",
+            }
+        ],
+    }
+    page.route(
+        re.compile(r".*/api/v1/loyalty/staff/suggestions\?session=\d+$"),
+        lambda route: route.fulfill(json=suggestions),
+    )
+
+    def accept(route):
+        accepted.append(route.request.post_data_json)
+        route.fulfill(json={})
+
+    page.route("**/api/v1/loyalty/staff/suggestions/accept", accept)
+    t7 = dining["tables"]["7"]
+    _seat_and_order(page, t7, [])
+    panel = page.locator("#table-panel")
+    offered = panel.locator(".suggestions")
+    expect(offered).to_contain_text("For Liisa")
+    expect(offered).to_contain_text("Her usual on Fridays")
+    shoot(page, "floor-landscape-suggestions")
+
+    # when: the waiter taps the beer and sends the order
+    offered.get_by_role("button", name=re.compile("^Beer")).click()
+    order = page.locator("#order-panel")
+    expect(order.locator("#cart-lines li")).to_have_count(1)
+    expect(order.locator("#cart-lines")).to_contain_text("Beer")
+    order.get_by_role("button", name="Send to the kitchen").click()
+    expect(order).not_to_be_visible()
+
+    # then: loyalty hears which suggestion was taken, for whom
+    session = TableSession.objects.get(table=t7, status="open")
+    expect(panel.locator("article.order")).to_have_count(1)
+    page.wait_for_timeout(300)
+    assert accepted == [
+        {"session": session.pk, "menu_item_id": menu.beer.pk, "member_id": 41}
+    ]

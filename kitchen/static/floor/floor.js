@@ -779,9 +779,10 @@
     const members = d.members;
     const data = suggestionsBySession.get(card.table_session);
     const byMember = new Map((data?.members || []).map((m) => [m.member_id, m]));
-    // Without members the block holds the suggestions alone (pairings).
-    const block = el("section", { class: `block${members.length ? " members" : ""}`, "aria-labelledby": members.length ? "members-title" : "suggestions-title" },
-      members.length ? el("h3", { id: "members-title", text: S.members }) : null);
+    // Without members the suggestions panel stands alone (pairings).
+    if (!members.length) return suggestionsPanel(card, data);
+    const block = el("section", { class: "block members", "aria-labelledby": "members-title" },
+      el("h3", { id: "members-title", text: S.members }));
     for (const member of members) {
       const extra = byMember.get(member.member);
       const usual = extra?.usual?.length

@@ -12,6 +12,7 @@ urlpatterns = [
     path("api/v1/", include("ordering.api_urls")),
     path("api/v1/kitchen/", include("kitchen.api_urls")),
     path("kitchen/", include("kitchen.urls")),
+    path("manage/", include("ordering.manage.urls")),
     path("loyalty/", include("loyalty.urls")),
     path("api/v1/loyalty/", include("loyalty.api_urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),

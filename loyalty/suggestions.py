@@ -13,9 +13,11 @@ not clash with the allergies and diet in the member's notes.
 
 import datetime
 import re
+import time
 from dataclasses import dataclass, field
 
 import numpy as np
+from django.db.models import OuterRef, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -163,7 +165,9 @@ class Dish:
 
 
 _dishes: dict[tuple[int, int], dict[int, Dish]] = {}
-_fits: dict[int, tuple[datetime.datetime, FitArrays]] = {}
+# restaurant -> (fitted_at, arrays, when last checked on the monotonic clock)
+_fits: dict[int, tuple[datetime.datetime, FitArrays, float]] = {}
+FIT_CHECK_SECONDS = 60.0
 
 
 def _menu_dishes(restaurant: Restaurant) -> dict[int, Dish]:
@@ -220,22 +224,31 @@ def _orderable_now(restaurant: Restaurant, local: datetime.time) -> set[int]:
 
 
 def _fit(restaurant_id: int) -> FitArrays | None:
-    """Return the restaurant's fitted arrays, decoded once per process and fit."""
-    row = (
+    """Return the restaurant's fitted arrays, decoded once per process and fit.
+
+    Whether a newer fit exists is asked at most every `FIT_CHECK_SECONDS`:
+    fits come nightly, and a tablet asks every few seconds.
+    """
+    clock = time.monotonic()
+    cached = _fits.get(restaurant_id)
+    if cached is not None and clock - cached[2] < FIT_CHECK_SECONDS:
+        return cached[1]
+    fitted_at = (
         SuggestionFit.objects.filter(restaurant_id=restaurant_id)
         .values_list("fitted_at", flat=True)
         .first()
     )
-    if row is None:
+    if fitted_at is None:
+        _fits.pop(restaurant_id, None)
         return None
-    cached = _fits.get(restaurant_id)
-    if cached is not None and cached[0] == row:
+    if cached is not None and cached[0] == fitted_at:
+        _fits[restaurant_id] = (fitted_at, cached[1], clock)
         return cached[1]
     data = SuggestionFit.objects.filter(restaurant_id=restaurant_id).values_list(
         "data", flat=True
     )[0]
     arrays = fit_arrays_decode(data)
-    _fits[restaurant_id] = (row, arrays)
+    _fits[restaurant_id] = (fitted_at, arrays, clock)
     return arrays
 
 
@@ -540,6 +553,17 @@ def _pairings(context: _Context, *, items: set[int]) -> list[Pick]:
     return picks
 
 
+def _latest_personalisation_answer() -> Subquery:
+    """Annotate a member's latest personalisation answer (None: never asked)."""
+    return Subquery(
+        Consent.objects.filter(
+            member_id=OuterRef("member_id"), purpose=ConsentPurpose.PERSONALISATION
+        )
+        .order_by("-recorded_at", "-id")
+        .values("is_granted")[:1]
+    )
+
+
 def _personalisation_consents(member_ids: list[int]) -> set[int]:
     """Return which of these members' latest personalisation answer is yes."""
     latest: dict[int, bool] = {}
@@ -567,21 +591,25 @@ def _stored(member_ids: set[int]) -> dict[int, dict]:
 def _session_lines(session: TableSession) -> list[tuple[int, int | None, int | None]]:
     """Return (dish, member, guest) for every live line of the visit: carts
     and placed orders, this table and tables merged into it."""
-    from django.db.models import Q
-
-    return list(
+    lines = (
         OrderLine.objects.filter(
-            Q(order__table_session_id=session.pk)
-            | Q(order__table_session__merged_into_id=session.pk),
             order__status__in=[OrderStatus.DRAFT, *PLACED_STATUSES],
             menu_item_id__isnull=False,
             voided_at__isnull=True,
         )
         .exclude(status=LineStatus.CANCELLED)
-        .values_list(
-            "menu_item_id", "order__guest__identification__member_id", "order__guest_id"
-        )
+        .order_by()
     )
+    columns = (
+        "menu_item_id",
+        "order__guest__identification__member_id",
+        "order__guest_id",
+    )
+    # Two indexed halves in one round trip: an OR of the two conditions makes
+    # PostgreSQL scan every order line instead.
+    own = lines.filter(order__table_session_id=session.pk).values_list(*columns)
+    merged = lines.filter(order__table_session__merged_into_id=session.pk)
+    return list(own.union(merged.values_list(*columns), all=True).order_by())
 
 
 @dataclass(frozen=True)
@@ -615,14 +643,17 @@ def table_suggestions(
             guest__table_session_id=table_session.pk, member__erased_at__isnull=True
         )
         .select_related("member")
+        .annotate(is_personal=_latest_personalisation_answer())
         .order_by("identified_at", "id")
     )
     members: dict[int, Member] = {}
+    consenting: set[int] = set()
     for identification in identifications:
         members.setdefault(identification.member_id, identification.member)
+        if identification.is_personal:
+            consenting.add(identification.member_id)
     context = _context(table_session.restaurant, lang=lang, now=now)
     lines = _session_lines(table_session)
-    consenting = _personalisation_consents(list(members)) if members else set()
     stored = _stored(consenting)
     views = [
         _member_view(

@@ -334,8 +334,7 @@ def _popular(context: _Context) -> list[tuple[int, bool]]:
     first, each with whether the daypart itself makes it popular."""
     fit = context.fit
     if fit is None or not len(fit.item_ids):
-        # No history yet: the menu's own order.
-        return [(item_id, False) for item_id in sorted(context.orderable)]
+        return []  # no history yet: nothing can honestly be called popular
     lift = np.power(fit.pairing.lift[:, context.cell], PairingParams().context_weight)
     scores = fit.share * lift
     ranked = []
@@ -343,8 +342,6 @@ def _popular(context: _Context) -> list[tuple[int, bool]]:
         item_id = int(fit.item_ids[index])
         if item_id in context.orderable and scores[index] > 0:
             ranked.append((item_id, bool(lift[index] >= NOTABLE_LIFT)))
-    known = {int(i) for i in fit.item_ids}
-    ranked.extend((i, False) for i in sorted(context.orderable - known))
     return ranked
 
 

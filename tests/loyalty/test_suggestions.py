@@ -8,6 +8,7 @@ import zoneinfo
 import pytest
 from rest_framework.test import APIClient
 
+from loyalty import suggestions
 from loyalty.models import (
     Consent,
     ConsentPurpose,
@@ -37,6 +38,13 @@ HELSINKI = zoneinfo.ZoneInfo("Europe/Helsinki")
 EVENING = datetime.datetime(2026, 11, 20, 19, 0, tzinfo=HELSINKI)
 NOON = datetime.datetime(2026, 11, 20, 12, 0, tzinfo=HELSINKI)
 URL = "/api/v1/loyalty/staff/suggestions"
+
+
+@pytest.fixture(autouse=True)
+def _fresh_process_copies():
+    """Forget the per-process menu and fit copies: ids repeat across tests."""
+    suggestions._dishes.clear()
+    suggestions._fits.clear()
 
 
 @pytest.fixture
@@ -653,3 +661,26 @@ def test_refit_runs_as_a_periodic_task(menu, extra, member, visit, program):
     assert result.return_value == {str(menu.restaurant.pk): 1}
     assert refit_suggestions in [task for task, _seconds in PERIODIC]
     assert MemberSuggestions.objects.get().data["usual"] == [[menu.soup.pk, 3, 3]]
+
+
+def test_menu_page_loads_the_script_and_it_can_ask(regular, table_code, client):
+    # given: a phone that scanned the table's code (cookie session)
+    client.get(f"/t/{table_code}/")
+    # when
+    page = client.get("/table/")
+    answer = client.get(
+        "/api/v1/loyalty/me/suggestions",
+        headers={"X-CSRFToken": client.cookies["csrftoken"].value},
+    )
+    # then
+    assert page.status_code == 200
+    assert "tableside/suggest.js" in page.content.decode()
+    assert answer.status_code == 200
+    assert answer.json()["is_personal"] is False
+
+
+def test_no_fit_no_popular_claims(menu, guest_client):
+    # when: nothing has been fitted yet
+    body = guest_client().get("/api/v1/loyalty/me/suggestions").json()
+    # then
+    assert body["more"] == []

@@ -23,6 +23,7 @@ from loyalty.services.rewards import (
     reservation_bind_payment,
     reservation_consume_for_payment,
 )
+from ordering.models import PaymentMethod
 
 logger = logging.getLogger(__name__)
 
@@ -34,6 +35,8 @@ def payment_succeeded(sender, *, payment, **kwargs) -> None:
             points_earn_for_payment(payment_id=payment.pk)
     except Exception:  # boundary: see the module docstring
         logger.exception("loyalty: payment %s not credited", payment.pk)
+    if payment.recorded_by_id is not None and payment.method == PaymentMethod.CARD:
+        return  # a manager charged a walked-out table's card hold: no thanks
     payment_id = payment.pk
     transaction.on_commit(lambda: _thank(payment_id))
 

@@ -55,6 +55,7 @@ def test_run_periodic_enqueues_every_job_once(db, capsys):
         "loyalty.tasks.celebrate_birthdays",
         "loyalty.tasks.expire_points",
         "loyalty.tasks.refit_customer_models",
+        "loyalty.tasks.refit_suggestions",
         "loyalty.tasks.release_expired_reservations",
         "loyalty.tasks.send_due_messages",
         "ordering.tasks.close_idle_table_sessions",

@@ -27,8 +27,9 @@ from loyalty.models import (
 )
 from loyalty.selectors import program_get
 from loyalty.services.codes import Address, code_check
+from loyalty.services.points import points_earn_for_payment
 from ordering.exceptions import NotFoundError, TableClosedError
-from ordering.models import Guest, Restaurant
+from ordering.models import Guest, Payment, PaymentKind, PaymentStatus, Restaurant
 from ordering.selectors import token_hash
 
 REFERRAL_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I
@@ -161,6 +162,10 @@ def member_identify(*, member: Member, guest: Guest) -> Identification:
 
     A phone shows one member at a time: identifying as someone else moves
     the phone to them. Tells the waiters' tablets on the floor stream.
+
+    A phone that paid before its member identified (joined right after
+    paying) earns for those payments now; the ledger's keys credit each
+    payment once, whoever identified first.
     """
     if member.is_erased:
         raise MemberErasedError()
@@ -178,6 +183,10 @@ def member_identify(*, member: Member, guest: Guest) -> Identification:
         identification.member = member
         identification.identified_at = timezone.now()
         identification.save(update_fields=["member", "identified_at"])
+    for payment_id in Payment.objects.filter(
+        guest=guest, status=PaymentStatus.SUCCEEDED, kind=PaymentKind.BILL
+    ).values_list("pk", flat=True):
+        points_earn_for_payment(payment_id=payment_id)
     publish_on_stream(
         restaurant_id=session.restaurant_id,
         stream=FLOOR,

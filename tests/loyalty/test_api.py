@@ -100,7 +100,7 @@ def test_member_token_reads_and_changes_the_card(program, sent):
 def test_birthday_cannot_be_changed_once_set(program, member):
     # given
     MemberToken.objects.create(member=member, token_hash=token_hash("t" * 43))
-    client = APIClient()
+    client = APIClient(HTTP_ACCEPT_LANGUAGE="en")
     client.credentials(HTTP_X_MEMBER_TOKEN="t" * 43)
     client.patch("/api/v1/loyalty/me", {"birthday": "1990-05-17"}, format="json")
 

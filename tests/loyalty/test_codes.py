@@ -38,6 +38,7 @@ def _send(restaurant, address=ANNA, client="10.0.0.1", sent=None):
             address=address_parse(address),
             purpose=CodePurpose.JOIN,
             client_key=client,
+            language="en",  # what the tests read
         )
 
 

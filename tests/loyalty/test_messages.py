@@ -102,12 +102,18 @@ def test_withdrawn_consent_stops_marketing(program, member, sent):
     assert mail.outbox == []
 
 
+def _english(member) -> None:
+    member.language = "en"
+    member.save(update_fields=["language"])
+
+
 def test_open_complaint_blocks_marketing_until_resolved(
     program, member, member_guest, staff, sent
 ):
-    # given: Anna opted in, then rated her visit 2 stars
+    # given: Anna (reads English) opted in, then rated her visit 2 stars
     from loyalty.services.feedback import feedback_resolve
 
+    _english(member)
     _opt_in(member)
     complaint = feedback_submit(
         table_session_id=member_guest.table_session_id,
@@ -328,7 +334,8 @@ def test_thank_you_waits_for_a_successful_payment(
 
 
 def test_win_back_credits_points_only_when_sent(program, member, make_member, sent):
-    # given: Anna opted in, Ben did not
+    # given: Anna (reads English) opted in, Ben did not
+    _english(member)
     _opt_in(member)
     ben = make_member("Ben")
 
@@ -396,6 +403,7 @@ def test_birthday_gift_once_a_year_and_not_for_a_date_typed_today(
     # given: Anna's birthday (saved long ago) is today; Ben typed his today
     member.birthday = datetime.date(1990, 11, 20)
     member.birthday_set_at = NOON - datetime.timedelta(days=100)
+    member.language = "en"
     member.save()
     ben = make_member("Ben", birthday=datetime.date(1985, 11, 20), birthday_set_at=NOON)
     _opt_in(member)

@@ -111,7 +111,9 @@ def test_feedback_link_records_a_complaint(program, member, member_guest):
 def test_manager_replies_and_resolves_and_the_guest_hears_back(
     program, member, member_guest, staff, sent
 ):
-    # given
+    # given: Anna reads English
+    member.language = "en"
+    member.save(update_fields=["language"])
     feedback = feedback_submit(
         table_session_id=member_guest.table_session_id,
         guest=member_guest,

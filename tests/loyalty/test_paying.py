@@ -3,12 +3,14 @@ payment, reversed on refund, the thank-you after commit, and a reward used
 on the bill (reserved, taken off the payment, consumed or released)."""
 
 import datetime
+import re
 
 import pytest
 from django.core import mail
 from django.utils import timezone
 
 from loyalty.models import (
+    Member,
     Message,
     PointsEntry,
     Reservation,
@@ -528,3 +530,89 @@ def test_applying_a_reward_is_refused_clearly(
 
 def _token_of(guest) -> str:
     return guest.token
+
+
+# The pages
+
+
+@pytest.fixture
+def browser_of(join):
+    """A browser on the phone of `guest` (its session holds the token)."""
+    from django.test import Client
+
+    from ordering.guest_auth import SESSION_KEY
+
+    def _browser(token: str) -> "Client":
+        client = Client(HTTP_ACCEPT_LANGUAGE="en")
+        session = client.session
+        session[SESSION_KEY] = token
+        session.save()
+        return client
+
+    return _browser
+
+
+def test_the_bill_page_offers_the_members_rewards(
+    rich, ten_off, anna_at_table, browser_of
+):
+    # when
+    page = browser_of(anna_at_table.token).get("/table/bill/")
+
+    # then: the rewards come with the bill's data; the words with the page
+    assert page.status_code == 200
+    text = page.content.decode()
+    assert 'id="bill-reward"' in text
+    assert "Use %(reward)s (%(points)s points)" in text
+    boot = page.context["boot"]["bill"]["loyalty"]
+    assert boot["applied"] is None
+    assert [(r["name"], r["is_affordable"]) for r in boot["rewards"]] == [
+        ("10 € off", True)
+    ]
+
+
+def test_join_right_after_paying_credits_the_visit(
+    program, join, place, menu, browser_of, sent
+):
+    # given: a guest who is not a member pays, then opens the receipt
+    guest, token = join()
+    place([(menu.soup, 1)], guest=guest)
+    payment, _intent = payment_start(guest=guest, split="mine")
+    with sent():
+        _succeed(payment)
+    browser = browser_of(token)
+    receipt = browser.get(f"/table/receipts/{payment.pk}/")
+    join_url = re.search(
+        r'href="([^"]+)">Join and collect points', receipt.content.decode()
+    )
+
+    # when: the two taps
+    with sent():
+        browser.post(join_url.group(1) + "join/code", {"address": "ann@example.com"})
+    code = re.search(r"\d{6}", mail.outbox[-1].subject).group(0)
+    browser.post(
+        join_url.group(1) + "join/verify",
+        {"address": "ann@example.com", "code": code},
+    )
+
+    # then: the soup's 16.90 € earned its points; the receipt no longer asks
+    assert join_url.group(1) == "/loyalty/testi/"
+    member = Member.objects.get(email="ann@example.com")
+    assert _ledger(member) == [("earn", f"payment:{payment.pk}", 169)]
+    again = browser.get(f"/table/receipts/{payment.pk}/")
+    assert b"Join and collect points" not in again.content
+
+
+def test_no_join_link_without_a_programme(join, place, menu, browser_of, sent):
+    # given
+    guest, token = join()
+    place([(menu.soup, 1)], guest=guest)
+    payment, _intent = payment_start(guest=guest, split="mine")
+    with sent():
+        _succeed(payment)
+
+    # when
+    receipt = browser_of(token).get(f"/table/receipts/{payment.pk}/")
+
+    # then
+    assert receipt.status_code == 200
+    assert b"Join and collect points" not in receipt.content

@@ -5,6 +5,11 @@
 (() => {
   const { $, boot, T, t, fmt, api, el, pick } = window.Tableside;
   const S = T; // strings of this page
+  // The loyalty strings live in the page's template, translated there.
+  for (const node of $("#reward-strings").content.querySelectorAll("[data-key]")) {
+    S[node.dataset.key] = node.textContent;
+  }
+  const MIN_CARD_CHARGE_MINOR = 50; // as the server keeps (Stripe's minimum)
   let bill = boot.bill;
   let split = boot.order ? "order" : "mine";
   let tipBp = 0, tipCustom = null, peopleLeft = 2, itemLine = null, parts = 2, amount = null;
@@ -99,9 +104,51 @@
         "aria-label": S.tip, value: (tipCustom / 100).toFixed(2) })]));
   }
 
+  /* A reward the member applied comes off what this phone pays: a preview of
+     what the server works out when the payment starts. */
+  function discountFor(base, tip) {
+    const applied = bill.loyalty && bill.loyalty.applied;
+    if (!applied || !base) return 0;
+    let off = applied.percent_off != null
+      ? Math.floor((2 * base * applied.percent_off + 100) / 200)
+      : applied.up_to_minor;
+    off = Math.min(off, base, Math.max(0, base + tip - MIN_CARD_CHARGE_MINOR));
+    return Math.max(0, off);
+  }
+
+  function renderReward() {
+    const loyalty = bill.loyalty;
+    const box = $("#bill-reward");
+    box.hidden = !loyalty || bill.is_settled || (!loyalty.applied && !loyalty.rewards.length);
+    if (box.hidden) return;
+    const applied = loyalty.applied;
+    $("#reward-applied").replaceChildren(...(applied ? [
+      t("reward_applied", { reward: applied.name }), " ",
+      el("button", { type: "button", class: "link", "data-reward-remove": applied.reward, text: S.reward_remove,
+        disabled: payment !== null })] : []));
+    $("#reward-list").replaceChildren(...(applied ? [] : loyalty.rewards.map((reward) => el("li", {},
+      el("button", { type: "button", class: "chip", "data-reward": reward.id, disabled: !reward.is_affordable,
+        text: t(reward.is_affordable ? "reward_use" : "reward_needs", { reward: reward.name, points: reward.cost_points }) })))));
+  }
+
+  function renderThanks() {
+    const thanks = bill.thank_you;
+    const box = $("#thank-you");
+    box.hidden = !thanks;
+    if (!thanks) return;
+    box.querySelector("[data-subject]").textContent = thanks.subject;
+    // The body ends with the feedback address; the link below carries it.
+    box.querySelector("[data-body]").replaceChildren(...thanks.body.split("\n\n")
+      .filter((part) => !part.includes(thanks.url)).map((part) => el("p", { text: part })));
+    box.querySelector("[data-url]").setAttribute("href", thanks.url);
+  }
+
   function renderPay() {
     const base = preview();
-    const total = base + tipFor(base);
+    const tip = tipFor(base);
+    const off = discountFor(base, tip);
+    const total = base - off + tip;
+    $("#pay-discount").textContent = off ? t("reward_discount", { amount: fmt(off) }) : "";
     const button = $("#pay-button");
     // Nothing left to pay: the choices go, the word on the payment stays.
     $("#pay-form").classList.toggle("is-settled", bill.is_settled && !payment);
@@ -119,11 +166,11 @@
       p.receipt ? el("a", { href: `/table/receipts/${p.id}/`, text: `${S.receipt} ${p.receipt}` }) : null)));
   }
 
-  function render() { renderLines(); renderSplit(); renderTips(); renderPay(); renderPayments(); }
+  function render() { renderLines(); renderReward(); renderThanks(); renderSplit(); renderTips(); renderPay(); renderPayments(); }
 
   async function reload() {
     try { bill = await api("GET", "/api/v1/bill"); } catch (e) { return; }
-    renderLines(); renderPay(); renderPayments();
+    renderLines(); renderReward(); renderThanks(); renderPay(); renderPayments();
     if (payment) follow();
   }
 
@@ -134,6 +181,18 @@
       await api("POST", `/api/v1/bill/lines/${button.dataset.claim}/claim`, { mine: button.dataset.mine === "1" });
       await reload();
     } catch (error) { $("#pay-error").textContent = error.message; }
+  });
+
+  $("#bill-reward").addEventListener("click", async (event) => {
+    const use = event.target.closest("[data-reward]");
+    const remove = event.target.closest("[data-reward-remove]");
+    if (!use && !remove) return;
+    $("#reward-error").textContent = "";
+    try {
+      if (use) await api("POST", `/api/v1/loyalty/bill/rewards/${use.dataset.reward}`);
+      else await api("DELETE", `/api/v1/loyalty/bill/rewards/${remove.dataset.rewardRemove}`);
+    } catch (error) { $("#reward-error").textContent = error.message || S.network; }
+    await reload();
   });
 
   const form = $("#pay-form");
@@ -238,7 +297,11 @@
   window.TablesideLive("/ws/table/", {
     stopCodes: [4401, 4410],
     onState() {},
-    onMessage(message) { if (message.event === "bill.updated" || message.event === "snapshot") reload(); },
+    onMessage(message) {
+      if (message.event === "bill.updated" || message.event === "snapshot") reload();
+      // The thank-you after paying is addressed to one phone.
+      else if (message.event === "message.sent" && message.data.guest === boot.guest) reload();
+    },
   });
   render();
 })();

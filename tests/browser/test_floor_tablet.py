@@ -59,8 +59,13 @@ def tablet(browser, server, restaurant):
     contexts = []
 
     def _open(user, *, viewport=LANDSCAPE):
+        # bypass_csp: axe is injected inline.
         context = browser.new_context(
-            viewport=viewport, locale="en-GB", has_touch=True, device_scale_factor=1
+            viewport=viewport,
+            locale="en-GB",
+            has_touch=True,
+            device_scale_factor=1,
+            bypass_csp=True,
         )
         context.set_default_timeout(10_000)
         contexts.append(context)
@@ -400,3 +405,36 @@ def test_a_suggestion_goes_to_the_cart_and_is_reported_when_sent(
     assert accepted == [
         {"session": session.pk, "menu_item_id": menu.beer.pk, "member_id": 41}
     ]
+
+
+def test_the_floor_and_the_calls_sheet_have_no_serious_accessibility_problems(
+    server, menu, dining, waiter, tablet, phone, axe
+):
+    # given: a guest at table 7 who calls the waiter
+    t7 = dining["tables"]["7"]
+    guest = phone(bypass_csp=True)
+    guest.goto(
+        f"{server.url}/t/{table_code_make(table_id=t7.pk, version=t7.qr_version)}/"
+    )
+    found = {}
+    guest.get_by_role("button", name="Call staff").click()
+    found["calls sheet"] = axe(guest)
+    guest.locator("#calls-sheet").get_by_role("button", name="Call the waiter").click()
+    expect(guest.locator(".calls-status")).to_contain_text("Waiter called")
+    found["phone with a call"] = axe(guest)
+    # when: the waiter looks at the floor, the table and the order panel
+    page = tablet(waiter)
+    expect(page.locator("#queue .qitem.is-call")).to_have_count(1)
+    found["floor"] = axe(page)
+    _card(page, t7).click()
+    expect(page.locator("#table-panel .suggestions")).to_be_visible()
+    found["table panel"] = axe(page)
+    page.locator("#table-panel").get_by_role("button", name="Add items").click()
+    expect(page.locator("#order-panel .dish-button")).not_to_have_count(0)
+    page.locator(f"[data-dish='{menu.steak.pk}']").click()
+    found["order panel"] = axe(page)
+    page.locator("#order-panel [data-close]").click()
+    page.locator("#table-panel").get_by_role("button", name="Move").click()
+    found["move dialog"] = axe(page)
+    # then
+    assert {name: issues for name, issues in found.items() if issues} == {}

@@ -780,7 +780,7 @@
     const data = suggestionsBySession.get(card.table_session);
     const byMember = new Map((data?.members || []).map((m) => [m.member_id, m]));
     // Without members the suggestions panel stands alone (pairings).
-    if (!members.length) return suggestionsPanel(card, data);
+    if (!members.length) return suggestionsPanel(card, data, "h3");
     const block = el("section", { class: "block members", "aria-labelledby": "members-title" },
       el("h3", { id: "members-title", text: S.members }));
     for (const member of members) {
@@ -797,7 +797,7 @@
         usual,
         member.diet_notes ? el("p", { class: "note", text: t("diet_notes", { notes: member.diet_notes }) }) : null));
     }
-    block.append(suggestionsPanel(card, data));
+    block.append(suggestionsPanel(card, data, "h4"));
     return block;
   }
 
@@ -810,9 +810,9 @@
     allergens.length ? el("span", { class: "pills" }, el("span", { class: "visually-hidden", text: `${S.allergens}: ` }), allergens.map((code) => el("span", { class: "pill", text: allergen(code) }))) : null);
   }
 
-  function suggestionsPanel(card, data) {
+  function suggestionsPanel(card, data, heading) {
     const panel = el("div", { class: "suggestions", role: "region", "aria-labelledby": "suggestions-title" },
-      el("h4", { id: "suggestions-title", text: S.suggestions }));
+      el(heading, { id: "suggestions-title", text: S.suggestions }));
     const members = (data?.members || []).filter((m) => m.suggestions?.length);
     const pairings = data?.pairings || [];
     if (!data || (!members.length && !pairings.length)) {

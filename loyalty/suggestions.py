@@ -371,7 +371,8 @@ def _popular_picks(
 
 
 def _repeat_reason(times: int, of_last: int) -> str:
-    if times <= 0:
+    # "1 of the last 10 visits" sounds like a reason against; say it plainly.
+    if times <= 1:
         return _("Has had it before")
     return ngettext(
         "Ordered on %(times)s of the last %(visits)s visit",
@@ -380,9 +381,15 @@ def _repeat_reason(times: int, of_last: int) -> str:
     ) % {"times": times, "visits": of_last}
 
 
-def _entry_reason(context: _Context, kind: str, a: int, b: int) -> str:
+def _entry_reason(
+    context: _Context, kind: str, a: int, b: int, *, by_daypart: bool
+) -> str:
     if kind == KIND_REPEAT:
-        return _repeat_reason(a, b)
+        reason = _repeat_reason(a, b)
+        # A dish had once is worth naming when this is its time of day.
+        if a <= 1 and by_daypart:
+            reason = f"{reason} · {_daypart_phrase(context.cell)}"
+        return reason
     if kind == KIND_INSTEAD:
         old = context.name(a)
         if old:
@@ -450,12 +457,13 @@ def _member_view(
         if item_id in taken or not context.is_safe(item_id, rules):
             continue
         position = index.get(item_id)
+        lift = 1.0
         if position is not None and fit is not None:
-            score *= float(fit.rank_lift[position, context.cell])
-        scored.append((score, item_id, kind, a, b))
+            lift = float(fit.rank_lift[position, context.cell])
+        scored.append((score * lift, item_id, kind, a, b, lift >= NOTABLE_LIFT))
     scored.sort(key=lambda entry: (-entry[0], entry[1]))
     picks: list[Pick] = []
-    for rank, (score, item_id, kind, a, b) in enumerate(scored):
+    for rank, (score, item_id, kind, a, b, by_daypart) in enumerate(scored):
         if rank >= SUGGESTIONS_MIN and score < EXTRA_SUGGESTION_CHANCE:
             break
         if len(picks) >= SUGGESTIONS_MAX:
@@ -463,7 +471,7 @@ def _member_view(
         picks.append(
             context.pick(
                 item_id,
-                reason=_entry_reason(context, kind, a, b),
+                reason=_entry_reason(context, kind, a, b, by_daypart=by_daypart),
                 kind=kind,
                 placement=SuggestionPlacement.PERSONAL,
             )

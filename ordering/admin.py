@@ -2,7 +2,9 @@
 rotation, closing a visit) go through the services, as the API's do."""
 
 from django.contrib import admin, messages
+from django.utils import timezone
 from django.utils.html import format_html
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from ordering.exceptions import DomainError
@@ -20,11 +22,13 @@ from ordering.models import (
     Receipt,
     Refund,
     Restaurant,
+    StaffInvitation,
     StaffMember,
     StripeEvent,
     Table,
     TableSession,
 )
+from ordering.services.invitations import invitation_issue
 from ordering.services.tables import table_code_rotate, table_session_close
 from ordering.tokens import table_code_make
 
@@ -58,6 +62,44 @@ class RestaurantAdmin(admin.ModelAdmin):
 class StaffMemberAdmin(admin.ModelAdmin):
     list_display = ["user", "restaurant", "role", "is_active"]
     list_filter = ["restaurant", "role"]
+
+
+@admin.register(StaffInvitation)
+class StaffInvitationAdmin(admin.ModelAdmin):
+    """Adding one here emails the link, as the back office's Staff page does;
+    the token itself is never shown (only its hash is kept)."""
+
+    list_display = ["email", "restaurant", "role", "created_at", "expires_at"]
+    list_display += ["accepted_at", "revoked_at"]
+    list_filter = ["restaurant", "role"]
+    search_fields = ["email"]
+    actions = ["revoke"]
+
+    def get_fields(self, request, obj=None):
+        if obj is None:
+            return ["restaurant", "email", "role"]
+        return [f.name for f in StaffInvitation._meta.fields if f.name != "id"]
+
+    def get_readonly_fields(self, request, obj=None):
+        return [] if obj is None else self.get_fields(request, obj)
+
+    def save_model(self, request, obj, form, change):
+        if change:
+            return
+        invitation, _token = invitation_issue(
+            restaurant=obj.restaurant,
+            email=obj.email,
+            role=obj.role,
+            invited_by=request.user,
+            language=(get_language() or "fi")[:2],
+        )
+        obj.pk = invitation.pk
+
+    @admin.action(description=_("Withdraw (the link stops working)"))
+    def revoke(self, request, queryset):
+        queryset.filter(accepted_at__isnull=True, revoked_at__isnull=True).update(
+            revoked_at=timezone.now()
+        )
 
 
 @admin.register(Area)

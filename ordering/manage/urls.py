@@ -2,8 +2,16 @@
 
 from django.urls import path
 
-from ordering.manage import home
+from ordering.manage import home, tables
 
 urlpatterns = [
     path("", home.home, name="manage-home"),
+    path("tables/", tables.tables_page, name="manage-tables"),
+    path("tables/qr/", tables.tables_qr, name="manage-tables-qr"),
+    path("tables/qr.svg", tables.tables_qr_svg, name="manage-tables-qr-svg"),
+    path(
+        "tables/<int:table_id>/new-code/",
+        tables.table_rotate,
+        name="manage-table-rotate",
+    ),
 ]

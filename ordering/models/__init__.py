@@ -1,3 +1,4 @@
+from .invitations import StaffInvitation
 from .menu import MenuCategory, MenuItem, Modifier, ModifierGroup
 from .orders import (
     ORDER_TRANSITIONS,
@@ -61,6 +62,7 @@ __all__ = [
     "OrderStatus",
     "Restaurant",
     "StaffMember",
+    "StaffInvitation",
     "StaffRole",
     "Table",
     "TableSession",

@@ -1,0 +1,4 @@
+// The QR sheet's print button (the CSP allows no inline handlers).
+document.addEventListener("click", (event) => {
+  if (event.target.closest("[data-print]")) window.print();
+});

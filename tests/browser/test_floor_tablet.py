@@ -408,7 +408,7 @@ def test_a_suggestion_goes_to_the_cart_and_is_reported_when_sent(
 
 
 def test_the_floor_and_the_calls_sheet_have_no_serious_accessibility_problems(
-    server, menu, dining, waiter, tablet, phone, axe
+    server, menu, dining, waiter, tablet, phone, axe, shoot
 ):
     # given: a guest at table 7 who calls the waiter
     t7 = dining["tables"]["7"]
@@ -419,6 +419,7 @@ def test_the_floor_and_the_calls_sheet_have_no_serious_accessibility_problems(
     found = {}
     guest.get_by_role("button", name="Call staff").click()
     found["calls sheet"] = axe(guest)
+    shoot(guest, "floor-phone-call-sheet")
     guest.locator("#calls-sheet").get_by_role("button", name="Call the waiter").click()
     expect(guest.locator(".calls-status")).to_contain_text("Waiter called")
     found["phone with a call"] = axe(guest)
@@ -436,5 +437,16 @@ def test_the_floor_and_the_calls_sheet_have_no_serious_accessibility_problems(
     page.locator("#order-panel [data-close]").click()
     page.locator("#table-panel").get_by_role("button", name="Move").click()
     found["move dialog"] = axe(page)
+    page.locator("#ask [data-close]").click()
+    page.locator("#table-panel [data-close]").first.click()
+    page.get_by_role("button", name="Sections").click()
+    expect(page.locator("#sections")).to_contain_text("Terrace")
+    found["sections"] = axe(page)
+    shoot(page, "floor-landscape-sections")
+    # and taking the terrace too puts it in the waiter's section
+    page.locator("#sections fieldset", has_text="Terrace").get_by_label("Aino").check()
+    page.locator("#sections [data-close]").click()
+    expect(page.locator("section.area.is-mine")).to_have_count(2)
+    assert Section.objects.filter(waiter=waiter).count() == 2
     # then
     assert {name: issues for name, issues in found.items() if issues} == {}

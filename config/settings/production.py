@@ -22,3 +22,20 @@ SECURE_HSTS_INCLUDE_SUBDOMAINS = True
 SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", True)
 SESSION_COOKIE_SECURE = True
 CSRF_COOKIE_SECURE = True
+
+# Mail always leaves over SMTP in production: the relay named by EMAIL_HOST,
+# or a mail server on this machine (a console backend would drop receipts).
+_MAIL_RELAY = env_str("EMAIL_HOST")
+MAILERS = {
+    "default": {
+        "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+        "OPTIONS": {
+            "host": _MAIL_RELAY or "localhost",
+            "port": env_int("EMAIL_PORT", 587 if _MAIL_RELAY else 25),
+            "username": env_str("EMAIL_HOST_USER"),
+            "password": env_str("EMAIL_HOST_PASSWORD"),
+            "use_tls": env_bool("EMAIL_USE_TLS", bool(_MAIL_RELAY)),
+            "timeout": env_int("EMAIL_TIMEOUT", 10),
+        },
+    }
+}

@@ -100,7 +100,7 @@ class Command(BaseCommand):
                 [*manage, "run_periodic"], env=env, stdout=subprocess.DEVNULL
             ),
         ]
-        if stripe is not None:
+        if stripe is not None and stripe.process is not None:
             children.append(stripe.process)
         self.stdout.write(f"demo: serving on http://{host}:{port} (Ctrl-C stops)")
         try:

@@ -252,7 +252,7 @@ def hold_capture(*, payment_id: int, user) -> Payment:
         )
     try:
         state = gateway().capture(
-            intent_id=hold.stripe_payment_intent_id,
+            intent_id=hold.stripe_payment_intent_id or "",
             amount_minor=owed,
             idempotency_key=f"tableside-capture-{hold.pk}",
         )

@@ -17,7 +17,7 @@ import time
 from dataclasses import dataclass, field
 
 import numpy as np
-from django.db.models import OuterRef, Subquery
+from django.db.models import JSONField, OuterRef, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -648,18 +648,28 @@ def table_suggestions(
             guest__table_session_id=table_session.pk, member__erased_at__isnull=True
         )
         .select_related("member")
-        .annotate(is_personal=_latest_personalisation_answer())
+        .annotate(
+            is_personal=_latest_personalisation_answer(),
+            stored=Subquery(
+                MemberSuggestions.objects.filter(
+                    member_id=OuterRef("member_id")
+                ).values("data")[:1],
+                output_field=JSONField(),
+            ),
+        )
         .order_by("identified_at", "id")
     )
     members: dict[int, Member] = {}
     consenting: set[int] = set()
+    stored: dict[int, dict] = {}
     for identification in identifications:
         members.setdefault(identification.member_id, identification.member)
         if identification.is_personal:
             consenting.add(identification.member_id)
+            if identification.stored is not None:
+                stored[identification.member_id] = identification.stored
     context = _context(table_session.restaurant, lang=lang, now=now)
     lines = _session_lines(table_session)
-    stored = _stored(consenting)
     views = [
         _member_view(
             context,

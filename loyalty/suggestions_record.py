@@ -4,6 +4,7 @@ import datetime
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from django.core.cache import cache
 from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -18,6 +19,9 @@ from loyalty.suggestions import Pick
 from ordering.exceptions import DomainError, NotFoundError
 from ordering.models import MenuItem, TableSession
 
+# Longer than any visit: a table's shown dishes are remembered this long.
+SHOWN_MEMORY_SECONDS = 8 * 3600
+
 
 def suggestions_shown_record(
     *,
@@ -26,12 +30,20 @@ def suggestions_shown_record(
     shown: Iterable[tuple[int | None, Pick]],
     now: datetime.datetime | None = None,
 ) -> None:
-    """Record dishes shown at a table (one insert).
+    """Record dishes shown at a table (one insert, or none).
 
     Showing the same dish to the same member (or the table) on the same
-    screen again during the visit is not counted again.
+    screen again during the visit is not counted again. A tablet asks every
+    few seconds, so what was recorded is remembered in the cache and a
+    repeat costs no write; a lost cache only means a no-op insert.
     """
     now = now or timezone.now()
+    shown = list(shown)
+    key = f"suggestions-shown:{channel}:{table_session.pk}"
+    pairs = {(member_id or 0, pick.item_id) for member_id, pick in shown}
+    recorded = cache.get(key) or set()
+    if pairs <= recorded:
+        return
     rows = [
         ShownSuggestion(
             restaurant_id=table_session.restaurant_id,
@@ -45,8 +57,8 @@ def suggestions_shown_record(
         )
         for member_id, pick in shown
     ]
-    if rows:
-        ShownSuggestion.objects.bulk_create(rows, ignore_conflicts=True)
+    ShownSuggestion.objects.bulk_create(rows, ignore_conflicts=True)
+    cache.set(key, recorded | pairs, SHOWN_MEMORY_SECONDS)
 
 
 class SuggestionInputError(DomainError):

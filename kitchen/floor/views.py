@@ -127,6 +127,8 @@ def _strings() -> dict[str, str]:
         ),
         "members": _("Members at the table"),
         "visits": _("%(count)s visits"),
+        "visit_one": _("1 visit"),
+        "first_visit": _("First visit"),
         "usual": _("Usual: %(items)s"),
         "no_usual": _("No usual order yet, or no consent to use it."),
         "birthday": _("Birthday this week"),

@@ -450,3 +450,31 @@ def test_the_floor_and_the_calls_sheet_have_no_serious_accessibility_problems(
     assert Section.objects.filter(waiter=waiter).count() == 2
     # then
     assert {name: issues for name, issues in found.items() if issues} == {}
+
+
+def test_members_at_the_table_show_by_first_name_with_their_notes(
+    server, menu, dining, waiter, tablet, join, shoot
+):
+    # given: Liisa identified herself on her phone at table 7
+    from loyalty.models import Identification, Member
+
+    t7 = dining["tables"]["7"]
+    guest, _token = join(table_code_make(table_id=t7.pk, version=t7.qr_version))
+    liisa = Member.objects.create(
+        restaurant=t7.restaurant,
+        first_name="Liisa",
+        email="liisa@example.com",
+        diet_notes="Nut allergy",
+    )
+    Identification.objects.create(guest=guest, member=liisa)
+    # when: the waiter opens the table
+    page = tablet(waiter)
+    _card(page, t7).click()
+    # then
+    members = page.locator("#table-panel .members")
+    expect(members.locator(".member-name")).to_have_text("Liisa")
+    expect(members).to_contain_text("Diet: Nut allergy")
+    expect(members.locator(".member-meta")).to_have_text("First visit")
+    expect(members).to_contain_text("No usual order yet, or no consent to use it.")
+    expect(members.locator(".suggestions")).to_be_visible()
+    shoot(page, "floor-landscape-member")

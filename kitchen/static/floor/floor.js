@@ -792,7 +792,7 @@
       block.append(el("div", { class: "member" },
         el("p", {},
           el("span", { class: "member-name", text: member.first_name }),
-          el("span", { class: "member-meta", text: [member.tier, t("visits", { count: member.visits })].filter(Boolean).join(" · ") }),
+          el("span", { class: "member-meta", text: [member.tier, visits(member.visits)].filter(Boolean).join(" · ") }),
           member.is_birthday_week ? el("span", { class: "badge badge-ready", text: S.birthday }) : null),
         usual,
         member.diet_notes ? el("p", { class: "note", text: t("diet_notes", { notes: member.diet_notes }) }) : null));
@@ -800,6 +800,8 @@
     block.append(suggestionsPanel(card, data, "h4"));
     return block;
   }
+
+  const visits = (count) => (count === 0 ? S.first_visit : count === 1 ? S.visit_one : t("visits", { count }));
 
   function suggestionButton(item, memberId, reason, allergens = []) {
     return el("button", {

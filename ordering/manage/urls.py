@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from ordering.manage import home, tables
+from ordering.manage import home, invitations, staff, tables
 
 urlpatterns = [
     path("", home.home, name="manage-home"),
@@ -14,4 +14,6 @@ urlpatterns = [
         tables.table_rotate,
         name="manage-table-rotate",
     ),
+    path("staff/", staff.staff_page, name="manage-staff"),
+    path("invite/<str:token>/", invitations.invite_accept, name="manage-invite"),
 ]

@@ -17,7 +17,7 @@ from django.db import transaction
 from django.utils.translation import get_language
 
 from loyalty.selectors import bill_rewards, guest_thank_you
-from loyalty.services.messages import thank_you_send
+from loyalty.services.messages import thank_you_send_for_payment
 from loyalty.services.points import points_earn_for_payment, points_reverse_for_refund
 from loyalty.services.rewards import (
     reservation_bind_payment,
@@ -43,7 +43,7 @@ def payment_succeeded(sender, *, payment, **kwargs) -> None:
 
 def _thank(payment_id: int) -> None:
     try:
-        thank_you_send(payment_id=payment_id)
+        thank_you_send_for_payment(payment_id=payment_id)
     except Exception:  # boundary: the payment is committed whatever happens here
         logger.exception("loyalty: no thank-you for payment %s", payment_id)
 

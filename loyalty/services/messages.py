@@ -36,6 +36,8 @@ from typing import Any
 from django.conf import settings
 from django.core import signing
 from django.db import IntegrityError, transaction
+from django.db.models import Q
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -323,9 +325,16 @@ def _join_names(names: list[str]) -> str:
     }
 
 
-def _paid_dishes(payment: Payment, lang: str) -> list[str]:
-    """Return the names of what the payment paid for, most expensive first."""
+def _paid_dishes(
+    payment: Payment, lang: str, *, guest_id: int | None = None
+) -> list[str]:
+    """Return the names of what the payment paid for (of `guest_id`'s items,
+    if given), most expensive first."""
     lines = OrderLine.objects.filter(allocations__payment=payment)
+    if guest_id is not None:
+        lines = lines.filter(
+            Q(bill_guest_id=guest_id) | Q(bill_guest__isnull=True, added_by_id=guest_id)
+        )
     if not lines.exists() and payment.guest_id is not None:
         lines = OrderLine.objects.filter(
             order__table_session_id=payment.table_session_id,
@@ -340,10 +349,37 @@ def _paid_dishes(payment: Payment, lang: str) -> list[str]:
     return names[:4]
 
 
-def thank_you_send(*, payment_id: int) -> Message | None:
-    """Thank the guest who paid, by name, for what they had, with a link to
-    give feedback; return the message record (None if the payment has not
-    succeeded).
+def thank_you_send_for_payment(*, payment_id: int) -> list[Message]:
+    """Thank whoever a succeeded payment was for; return the messages.
+
+    The guest who paid from their phone; for a payment taken at the till
+    (no paying phone), every phone at the table whose items it paid, each
+    for their own items.
+    """
+    payment = Payment.objects.filter(pk=payment_id).first()
+    if payment is None:
+        raise NotFoundError()
+    if payment.guest_id is not None:
+        message = thank_you_send(payment_id=payment_id)
+        return [message] if message else []
+    owners = sorted(
+        {
+            owner
+            for owner in OrderLine.objects.filter(
+                allocations__payment=payment
+            ).values_list(Coalesce("bill_guest_id", "added_by_id"), flat=True)
+            if owner is not None
+        }
+    )
+    sent = [thank_you_send(payment_id=payment_id, guest_id=g) for g in owners]
+    return [message for message in sent if message]
+
+
+def thank_you_send(*, payment_id: int, guest_id: int | None = None) -> Message | None:
+    """Thank the guest who paid (or `guest_id`, a guest at the table whose
+    items a payment at the till paid), by name, for what they had, with a
+    link to give feedback; return the message record (None if the payment
+    has not succeeded).
 
     Transactional (see the module docstring): it needs no marketing consent
     and goes out at once. A member gets it by email (or SMS); every guest
@@ -359,7 +395,15 @@ def thank_you_send(*, payment_id: int) -> Message | None:
         raise NotFoundError()
     if payment.status != PaymentStatus.SUCCEEDED:
         return None
+    key = f"thank_you:payment:{payment.pk}"
     guest = payment.guest
+    if guest_id is not None:
+        guest = Guest.objects.filter(
+            pk=guest_id, table_session_id=payment.table_session_id
+        ).first()
+        if guest is None:
+            raise NotFoundError()
+        key = f"{key}:guest:{guest.pk}"
     member = None
     if guest is not None:
         member = member_for_guest(guest_id=guest.pk)
@@ -384,7 +428,7 @@ def thank_you_send(*, payment_id: int) -> Message | None:
         name = (member.first_name if member else "") or (
             guest.display_name if guest else ""
         )
-        dishes = _join_names(_paid_dishes(payment, lang))
+        dishes = _join_names(_paid_dishes(payment, lang, guest_id=guest_id))
         subject = _("Thank you for visiting %(restaurant)s") % {
             "restaurant": restaurant.name
         }
@@ -411,7 +455,7 @@ def thank_you_send(*, payment_id: int) -> Message | None:
         kind=MessageKind.THANK_YOU,
         subject=subject,
         body="\n\n".join(lines),
-        key=f"thank_you:payment:{payment.pk}",
+        key=key,
         member=member,
         guest=guest,
         data={"url": url},

@@ -168,23 +168,34 @@ def test_open_complaint_still_gets_the_thank_you_but_no_offer(
     assert not Message.objects.filter(is_marketing=True).exists()
 
 
-def test_cash_at_the_till_credits_each_member_for_their_own_lines(
-    program, member, make_member, identify, join, anna_at_table, place, menu, staff
+def test_cash_at_the_till_credits_and_thanks_each_for_their_own_lines(
+    program,
+    member,
+    make_member,
+    identify,
+    join,
+    anna_at_table,
+    place,
+    menu,
+    staff,
+    capture_events,
 ):
     # given: Bob (a member too) had a soup; Carl (no member) a beer
-    bob = make_member("Bob")
+    bob = make_member("Bob", language="en")
     bob_phone = join()[0]
     identify(bob_phone, bob)
     place([(menu.soup, 1)], guest=bob_phone)
-    place([(menu.beer, 1)])
+    carl_phone = join()[0]
+    place([(menu.beer, 1)], guest=carl_phone)
 
     # when: the waiter takes cash for the whole table
-    payment = payment_record(
-        table_session_id=anna_at_table.table_session_id,
-        method="cash",
-        user=staff("waiter"),
-        split="all",
-    )
+    with capture_events() as events:
+        payment = payment_record(
+            table_session_id=anna_at_table.table_session_id,
+            method="cash",
+            user=staff("waiter"),
+            split="all",
+        )
 
     # then: Anna 42.50 €, Bob 16.90 €, Carl nothing
     assert payment.amount_minor == 4250 + 1690 + 850
@@ -192,6 +203,13 @@ def test_cash_at_the_till_credits_each_member_for_their_own_lines(
         ("earn", f"payment:{payment.pk}:member:{member.pk}", 425)
     ]
     assert _ledger(bob) == [("earn", f"payment:{payment.pk}:member:{bob.pk}", 169)]
+    # Each phone is thanked for its own items; members by email too.
+    bodies = {email.to[0]: email.body for email in mail.outbox}
+    assert sorted(bodies) == ["anna@example.com", "bob@example.com"]
+    assert "your Beef tenderloin and Beer." in bodies["anna@example.com"]
+    assert "your Salmon soup." in bodies["bob@example.com"]
+    pushed = [e["data"]["guest"] for _g, e in events if e["event"] == "message.sent"]
+    assert sorted(pushed) == sorted([anna_at_table.pk, bob_phone.pk, carl_phone.pk])
 
 
 def test_refund_reverses_the_points_its_share_earned(

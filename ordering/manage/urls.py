@@ -1,6 +1,6 @@
 """The back office's pages, under /manage/. Page modules add their routes here."""
 
-from django.urls import path
+from django.urls import include, path
 
 from ordering.manage import home, invitations, staff, tables
 
@@ -16,4 +16,5 @@ urlpatterns = [
     ),
     path("staff/", staff.staff_page, name="manage-staff"),
     path("invite/<str:token>/", invitations.invite_accept, name="manage-invite"),
+    path("menu/", include("ordering.manage.menu_urls")),
 ]

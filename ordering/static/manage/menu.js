@@ -1,0 +1,129 @@
+// The back office's menu page: drag rows by their handle to reorder
+// categories, or the dishes within one, and ask before deleting. Pointer
+// events, so a finger on a tablet drags as well as a mouse; the arrow
+// buttons beside each row do the same without a script or a pointer.
+(() => {
+  "use strict";
+
+  const csrf = document.querySelector("input[name=csrfmiddlewaretoken]");
+  const status = document.getElementById("menu-status");
+  const strings = document.getElementById("menu-strings");
+  const text = (key, fallback) => (strings && strings.dataset[key]) || fallback;
+
+  function say(message, isError) {
+    if (!status) return;
+    status.textContent = message;
+    status.classList.toggle("is-error", Boolean(isError));
+  }
+
+  function rows(list) {
+    return Array.from(list.children).filter((child) => child.dataset.id);
+  }
+
+  // After a drag, the first row cannot go up and the last cannot go down.
+  function refreshArrows(list) {
+    const all = rows(list);
+    all.forEach((row, index) => {
+      const move = row.querySelector(":scope > header .move, :scope > .row-actions .move");
+      if (!move) return;
+      move.querySelector("[value=up]").disabled = index === 0;
+      move.querySelector("[value=down]").disabled = index === all.length - 1;
+    });
+  }
+
+  function save(list, before) {
+    const order = rows(list).map((row) => row.dataset.id);
+    if (order.join() === before.join()) return;
+    const body = new URLSearchParams([["kind", list.dataset.kind]]);
+    order.forEach((id) => body.append("order", id));
+    fetch(list.dataset.sortUrl, {
+      method: "POST",
+      headers: { "X-CSRFToken": csrf ? csrf.value : "" },
+      body,
+      credentials: "same-origin",
+    })
+      .then((response) => response.json().then((data) => ({ ok: response.ok, data })))
+      .then(({ ok, data }) => {
+        if (!ok) throw new Error(data.message);
+        say(data.message);
+      })
+      .catch((error) => {
+        // The page no longer shows the saved order: put it back.
+        const byId = new Map(rows(list).map((row) => [row.dataset.id, row]));
+        before.forEach((id) => list.appendChild(byId.get(id)));
+        refreshArrows(list);
+        say(error.message || text("failed", "Not saved."), true);
+      });
+    refreshArrows(list);
+  }
+
+  function startDrag(list, row, handle, event) {
+    const before = rows(list).map((r) => r.dataset.id);
+    row.classList.add("is-dragging");
+    list.classList.add("is-sorting");
+    handle.setPointerCapture(event.pointerId);
+    let scrollTimer = null;
+
+    function place(y) {
+      const others = rows(list).filter((r) => r !== row);
+      const next = others.find((other) => {
+        const box = other.getBoundingClientRect();
+        return y < box.top + box.height / 2;
+      });
+      if (next) {
+        if (row.nextElementSibling !== next) list.insertBefore(row, next);
+      } else if (others.length) {
+        const last = others[others.length - 1];
+        if (last.nextElementSibling !== row) last.after(row);
+      }
+    }
+
+    function onMove(moveEvent) {
+      place(moveEvent.clientY);
+      // Near the window's edge, scroll so a long menu can be crossed.
+      clearInterval(scrollTimer);
+      const edge = 60;
+      const step = moveEvent.clientY < edge ? -12 : moveEvent.clientY > innerHeight - edge ? 12 : 0;
+      if (step) {
+        scrollTimer = setInterval(() => {
+          window.scrollBy(0, step);
+          place(moveEvent.clientY);
+        }, 16);
+      }
+    }
+
+    function onEnd() {
+      clearInterval(scrollTimer);
+      handle.removeEventListener("pointermove", onMove);
+      handle.removeEventListener("pointerup", onEnd);
+      handle.removeEventListener("pointercancel", onEnd);
+      row.classList.remove("is-dragging");
+      list.classList.remove("is-sorting");
+      save(list, before);
+    }
+
+    handle.addEventListener("pointermove", onMove);
+    handle.addEventListener("pointerup", onEnd);
+    handle.addEventListener("pointercancel", onEnd);
+  }
+
+  document.querySelectorAll("[data-sortable]").forEach((list) => {
+    list.classList.add("is-sortable");
+    list.addEventListener("pointerdown", (event) => {
+      if (event.button !== 0) return;
+      const handle = event.target.closest(".drag-handle");
+      if (!handle) return;
+      const row = handle.closest("[data-id]");
+      // Nested lists: the dishes' list handles its own rows.
+      if (!row || row.parentElement !== list) return;
+      event.preventDefault();
+      startDrag(list, row, handle, event);
+    });
+  });
+
+  document.querySelectorAll("form[data-confirm]").forEach((form) => {
+    form.addEventListener("submit", (event) => {
+      if (!window.confirm(form.dataset.confirm)) event.preventDefault();
+    });
+  });
+})();

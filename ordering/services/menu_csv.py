@@ -199,15 +199,14 @@ def _split(text: str) -> list[str]:
     return [part.strip() for part in text.split("|") if part.strip()]
 
 
-def _time(text: str, column: str) -> datetime.time | None:
+def _time(text: str) -> datetime.time | None:
     if not text:
         return None
     try:
         return datetime.time.fromisoformat(text if len(text) > 4 else f"0{text}")
     except ValueError as error:
         raise ValidationError(
-            _("%(column)s: “%(value)s” is not a time like 11:30.")
-            % {"column": column, "value": text}
+            _("“%(value)s” is not a time like 11:30.") % {"value": text}
         ) from error
 
 
@@ -277,7 +276,7 @@ def _read_row(
             fields[column] = codes
     for column in ("available_from", "available_until"):
         if column in values:
-            fields[column] = check(column, lambda v, c=column: _time(v, c))
+            fields[column] = check(column, _time)
     if "sold_out" in values:
         flag = values["sold_out"].strip().lower()
         if flag in _YES:
@@ -308,7 +307,11 @@ def _read_row(
         draft.price_minor = fields.get("price_minor", 0)
         draft.vat_rate_bp = fields.get("vat_rate_bp", restaurant.vat_rates_bp[0])
     try:
-        draft.full_clean(exclude=["category", "restaurant", "photo"])
+        draft.full_clean(
+            exclude=["category", "restaurant", "photo"],
+            validate_unique=False,
+            validate_constraints=False,
+        )
     except ValidationError as error:
         for name, messages in error.message_dict.items():
             column = {"price_minor": "price", "vat_rate_bp": "vat_percent"}.get(

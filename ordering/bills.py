@@ -98,7 +98,8 @@ def bill_data(*, table_session: TableSession, guest: Guest | None = None) -> dic
         for _receiver, answer in bill_extras.send(
             sender=TableSession, table_session=table_session, guest=guest
         ):
-            extras.update(answer or {})
+            if isinstance(answer, dict):
+                extras.update(answer)
     return {
         **extras,
         "table_session": table_session.pk,

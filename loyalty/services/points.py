@@ -124,7 +124,11 @@ def _spend_by_member(payment: Payment) -> list[tuple[int, int, str]]:
     """Return (member id, spend, ledger key) for everyone a payment credits."""
     spend = payment.amount_minor - payment.discount_minor
     key = f"payment:{payment.pk}"
-    payer = Identification.objects.filter(guest_id=payment.guest_id).first()
+    payer = (
+        Identification.objects.filter(guest_id=payment.guest_id).first()
+        if payment.guest_id is not None
+        else None
+    )
     if payer is not None:
         return [(payer.member_id, spend, key)]
     paid_by_guest: dict[int, int] = {}

@@ -482,7 +482,7 @@
 
   function renderQueue() {
     const items = queueItems();
-    const sig = JSON.stringify(items.map((i) => [i.key, i.other, i.call?.version, i.ready?.version, i.void?.version]));
+    const sig = JSON.stringify(items.map((i) => [i.key, i.other, i.call?.version, i.ready?.version, i.ready?.station, i.void?.version]));
     ui.queueEmpty.hidden = items.length > 0;
     ui.queueEmpty.textContent = S.queue_empty;
     if (ui.queue.dataset.sig === sig) return;

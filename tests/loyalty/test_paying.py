@@ -634,3 +634,27 @@ def test_no_join_link_without_a_programme(join, place, menu, browser_of, sent):
     # then
     assert receipt.status_code == 200
     assert b"Join and collect points" not in receipt.content
+
+
+def test_a_fault_in_loyalty_never_loses_the_payment(
+    program, anna_at_table, staff, monkeypatch, caplog, sent
+):
+    # given: the ledger breaks
+    def broken(**kwargs):
+        raise RuntimeError("ledger down")
+
+    monkeypatch.setattr("loyalty.receivers.points_earn_for_payment", broken)
+
+    # when
+    with sent():
+        payment = payment_record(
+            table_session_id=anna_at_table.table_session_id,
+            method="cash",
+            user=staff("waiter"),
+        )
+
+    # then: paid and receipted all the same, and the fault is in the log
+    assert payment.status == "succeeded"
+    assert Receipt.objects.filter(payment=payment).count() == 1
+    assert PointsEntry.objects.count() == 0
+    assert f"loyalty: payment {payment.pk} not credited" in caplog.text

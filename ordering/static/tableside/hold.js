@@ -66,4 +66,6 @@
     button.disabled = true;
     $("#hold-error").textContent = S.card_unavailable;
   }
+  // The table's socket: the staff-call button listens on it (calls.js).
+  window.TablesideLive("/ws/table/", { stopCodes: [4401, 4410], onState() {}, onMessage() {} });
 })();

@@ -106,10 +106,10 @@ def staff_page(request, *, access: ManagerAccess):
         return redirect(f"{reverse('manage-staff')}?{query}")
     restaurant = access.restaurant
     assignable = roles_assignable(held=access.roles)
-    members = list(
-        StaffMember.objects.filter(restaurant=restaurant)
-        .select_related("user")
-        .order_by("-is_active", "role", "user__username")
+    rank = {role: n for n, role in enumerate(StaffRole.values)}  # owners first
+    members = sorted(
+        StaffMember.objects.filter(restaurant=restaurant).select_related("user"),
+        key=lambda m: (not m.is_active, rank.get(m.role, 9), m.user.username),
     )
     now = timezone.now()
     pending = [

@@ -2,10 +2,11 @@
 
 from django.urls import include, path
 
-from ordering.manage import home, invitations, staff, tables
+from ordering.manage import dashboard, home, invitations, staff, tables
 
 urlpatterns = [
     path("", home.home, name="manage-home"),
+    path("dashboard.csv", dashboard.dashboard_csv, name="manage-dashboard-csv"),
     path("tables/", tables.tables_page, name="manage-tables"),
     path("tables/qr/", tables.tables_qr, name="manage-tables-qr"),
     path("tables/qr.svg", tables.tables_qr_svg, name="manage-tables-qr-svg"),

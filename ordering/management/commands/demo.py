@@ -35,12 +35,28 @@ class Command(BaseCommand):
         call_command("migrate", interactive=False, verbosity=0)
         self.stdout.write("demo: seeding Bistro Saaristo (skipped where it exists)…")
         info = seed_demo(stdout=self.stdout)
+        self._loyalty(info.restaurant.pk)
         self.stdout.write("demo: collecting static files…")
         call_command("collectstatic", interactive=False, verbosity=0)
         base = f"http://{host}:{port}"
         self._announce(info, base)
         if not no_serve:
             self._serve(host, port)
+
+    def _loyalty(self, restaurant_id: int) -> None:
+        """The programme, the members' consents, at-risk scores and the
+        waiters' suggestions, so every staff screen has something to show."""
+        from loyalty.services.setup import loyalty_demo_setup
+        from loyalty.suggestions_fit import suggestions_refit
+
+        self.stdout.write("demo: loyalty programme, at-risk regulars, suggestions…")
+        result = loyalty_demo_setup(restaurant_id=restaurant_id)
+        fit = suggestions_refit(restaurant_id=restaurant_id)
+        self.stdout.write(
+            f"demo: {result.members} members scored, {result.at_risk} at risk; "
+            f"suggestions for {fit.members} members from {fit.lines} order lines "
+            f"in {fit.seconds} s"
+        )
 
     def _announce(self, info, base: str) -> None:
         table = info.table
@@ -58,6 +74,7 @@ class Command(BaseCommand):
         self.stdout.write(f"  kitchen    {base}/kitchen/  (sign in as kitchen)")
         self.stdout.write(f"  floor      {base}/kitchen/floor/  (a waiter's tablet)")
         self.stdout.write(f"  screens    {base}/kitchen/screens/  (pair a tablet)")
+        self.stdout.write(f"  office     {base}/manage/  (back office, as manager)")
         self.stdout.write(f"  payments   {base}/staff/payments/  (refunds, as manager)")
         self.stdout.write(f"  feedback   {base}/loyalty/manage/feedback/  (as manager)")
         self.stdout.write(f"  regulars   {base}/loyalty/manage/regulars/  (at-risk)")

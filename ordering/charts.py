@@ -39,7 +39,8 @@ def _nice_ceiling(value: int, steps: int = 4) -> tuple[int, int]:
 def _open(chart_id: str, width: int, height: int, title: str, desc: str) -> str:
     return (
         f'<svg class="chart" id="{chart_id}" viewBox="0 0 {width} {height}" '
-        f'role="img" aria-labelledby="{chart_id}-title {chart_id}-desc" '
+        f'role="img" aria-labelledby="{chart_id}-title" '
+        f'aria-describedby="{chart_id}-desc" '
         'preserveAspectRatio="xMidYMid meet">'
         f'<title id="{chart_id}-title">{escape(title)}</title>'
         f'<desc id="{chart_id}-desc">{escape(desc)}</desc>'

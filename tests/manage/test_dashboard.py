@@ -257,7 +257,8 @@ def test_the_page_shows_the_figures_in_the_readers_language(
     assert "2 complaints" not in html
     assert "1 complaint" in html
     assert '<svg class="chart" id="chart-hours"' in html
-    assert 'aria-labelledby="chart-hours-title chart-hours-desc"' in html
+    assert 'aria-labelledby="chart-hours-title"' in html
+    assert 'aria-describedby="chart-hours-desc"' in html
     assert "Salmon soup" in html
     assert "50%" in html  # repeat rate
     # Finnish: money and the date as a Finn reads them

@@ -182,7 +182,7 @@ def test_the_overview_shows_the_days_figures_with_charts(
 
 
 def test_a_manager_invites_a_waiter_who_joins(
-    server, browser, restaurant, staff, shoot
+    server, browser, restaurant, staff, shoot, axe
 ):
     # given
     manager = _off_thread(lambda: staff("manager"))
@@ -205,3 +205,34 @@ def test_a_manager_invites_a_waiter_who_joins(
         _off_thread(lambda: StaffInvitation.objects.get().email) == "aino@example.com"
     )
     context.close()
+
+    # when: a newcomer follows an emailed link (made here: the live server's
+    # mail goes to its own console)
+    def invite():
+        from ordering.services.invitations import invitation_create
+
+        return invitation_create(
+            restaurant_id=restaurant.pk,
+            email="eero@example.com",
+            role="waiter",
+            user=manager,
+            language="en",
+        )[1]
+
+    token = _off_thread(invite)
+    newcomer = browser.new_context(viewport=TABLET, locale="en-GB", bypass_csp=True)
+    joining = newcomer.new_page()
+    joining.goto(f"{server.url}/manage/invite/{token}/")
+    expect(joining.get_by_role("heading", level=1)).to_have_text("Join Bistro Testi")
+    joining.get_by_label("First name").fill("Eero")
+    joining.get_by_label("Username").fill("eero")
+    joining.get_by_label("Password").fill("kesä-pöytä-42")
+    assert axe(joining, impacts=("serious", "critical")) == []
+    shoot(joining, "48-manage-invite-accept")
+    joining.get_by_role("button", name="Join the staff").click()
+
+    # then: signed in on the waiters' floor; the link is spent
+    expect(joining).to_have_url(re.compile(r"/kitchen/floor/$"))
+    joining.goto(f"{server.url}/manage/invite/{token}/")
+    expect(joining.get_by_role("alert")).to_contain_text("does not work any more")
+    newcomer.close()

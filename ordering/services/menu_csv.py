@@ -270,7 +270,7 @@ def _read_row(
                     % {
                         "column": column,
                         "codes": ", ".join(unknown),
-                        "known": "|".join(vocabulary),
+                        "known": ", ".join(vocabulary),
                     }
                 )
             fields[column] = codes
@@ -370,7 +370,15 @@ def menu_csv_preview(*, restaurant: Restaurant, data: bytes) -> CsvPreview:
             continue  # blank lines
         row = CsvRow(line=reader.line_num, values=values)
         if None in raw:
-            row.errors.append(_("More cells than columns in the header."))
+            # The cells are shifted; checking them would only add noise.
+            row.errors.append(
+                _(
+                    "More cells than columns in the header; a value with a "
+                    "comma or semicolon needs quotes around it."
+                )
+            )
+            rows.append(row)
+            continue
         _read_row(
             row,
             restaurant=restaurant,

@@ -3,6 +3,7 @@ import that writes every row or none."""
 
 import csv
 import datetime
+import html as html_lib
 import io
 
 import pytest
@@ -204,7 +205,7 @@ def test_bad_rows_are_reported_per_line_and_nothing_is_applied(menu):
     assert errors[3] == [
         "vat_percent: VAT “24” is not one of this restaurant's rates (13.5 %, 25.5 %)."
     ]
-    assert errors[4][0].startswith("allergens: unknown code pollen (use gluten|")
+    assert errors[4][0].startswith("allergens: unknown code pollen (use gluten, ")
     assert errors[5] == [f"id: no dish {foreign.pk} on this menu."]
     assert errors[6] == ["available_from: “25:00” is not a time like 11:30."]
     assert errors[7] == [f"id {menu.steak.pk} is also on line 3."]
@@ -296,8 +297,6 @@ def test_upload_shows_a_preview_then_imports(manager, menu):
     # when: the manager imports the previewed text
     text = html.split('<textarea name="csv" hidden aria-hidden="true">\n')[1]
     text = text.split("</textarea>")[0]
-    import html as html_lib
-
     response = manager.post(
         IMPORT, {"action": "apply", "csv": html_lib.unescape(text)}, follow=True
     )

@@ -57,11 +57,13 @@
     refreshArrows(list);
   }
 
-  function startDrag(list, row, handle, event) {
+  function startDrag(list, row, event) {
     const before = rows(list).map((r) => r.dataset.id);
     row.classList.add("is-dragging");
     list.classList.add("is-sorting");
-    handle.setPointerCapture(event.pointerId);
+    // Listen on the document, not with pointer capture on the handle:
+    // moving the row in the DOM drops a capture.
+    const pointer = event.pointerId;
     let scrollTimer = null;
 
     function place(y) {
@@ -79,6 +81,8 @@
     }
 
     function onMove(moveEvent) {
+      if (moveEvent.pointerId !== pointer) return;
+      moveEvent.preventDefault();
       place(moveEvent.clientY);
       // Near the window's edge, scroll so a long menu can be crossed.
       clearInterval(scrollTimer);
@@ -92,19 +96,20 @@
       }
     }
 
-    function onEnd() {
+    function onEnd(endEvent) {
+      if (endEvent.pointerId !== pointer) return;
       clearInterval(scrollTimer);
-      handle.removeEventListener("pointermove", onMove);
-      handle.removeEventListener("pointerup", onEnd);
-      handle.removeEventListener("pointercancel", onEnd);
+      document.removeEventListener("pointermove", onMove);
+      document.removeEventListener("pointerup", onEnd);
+      document.removeEventListener("pointercancel", onEnd);
       row.classList.remove("is-dragging");
       list.classList.remove("is-sorting");
       save(list, before);
     }
 
-    handle.addEventListener("pointermove", onMove);
-    handle.addEventListener("pointerup", onEnd);
-    handle.addEventListener("pointercancel", onEnd);
+    document.addEventListener("pointermove", onMove);
+    document.addEventListener("pointerup", onEnd);
+    document.addEventListener("pointercancel", onEnd);
   }
 
   document.querySelectorAll("[data-sortable]").forEach((list) => {
@@ -117,7 +122,7 @@
       // Nested lists: the dishes' list handles its own rows.
       if (!row || row.parentElement !== list) return;
       event.preventDefault();
-      startDrag(list, row, handle, event);
+      startDrag(list, row, event);
     });
   });
 

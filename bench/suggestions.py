@@ -330,14 +330,6 @@ def _seed(members: int, lines: int) -> dict:
                 quantity=1,
                 modifier_ids=[],
             )
-    service = _time_service(session.pk)
-    # The tablet's signed-in session, made here so the bench needs no HTML
-    # login page (and no collected static files).
-    from django.contrib.auth import get_user_model
-    from django.test import Client
-
-    browser = Client()
-    browser.force_login(get_user_model().objects.get(username=WAITER))
     return {
         "restaurant": restaurant.pk,
         "session": session.pk,
@@ -348,6 +340,45 @@ def _seed(members: int, lines: int) -> dict:
         "copy_seconds": round(copied, 1),
         "refit_seconds": round(refit_seconds, 1),
         "refit_members": refit.members,
+    }
+
+
+def _measure(*, refit: bool) -> dict:
+    """Time the selector in a fresh process (no seeding garbage to collect)
+    and sign the waiter in for the HTTP part; refit first if asked."""
+    import django
+
+    django.setup()
+    from django.contrib.auth import get_user_model
+    from django.db.models import Count
+    from django.test import Client
+
+    from loyalty.suggestions_fit import suggestions_refit
+    from ordering.models import Restaurant, TableSession
+
+    result: dict = {}
+    if refit:
+        started = time.perf_counter()
+        fitted = suggestions_refit(
+            restaurant_id=Restaurant.objects.get(slug="saaristo").pk
+        )
+        result["refit_seconds"] = round(time.perf_counter() - started, 1)
+        result["refit_members"] = fitted.members
+
+    session = (
+        TableSession.objects.filter(status="open")
+        .annotate(phones=Count("guests__identification"))
+        .filter(phones__gte=TABLE_SIZE)
+        .order_by("-id")
+        .first()
+    )
+    service = _time_service(session.pk)
+    # The tablet's signed-in session, made here so the bench needs no HTML
+    # login page (and no collected static files).
+    browser = Client()
+    browser.force_login(get_user_model().objects.get(username=WAITER))
+    return result | {
+        "session": session.pk,
         "service": service,
         "sessionid": browser.cookies["sessionid"].value,
     }
@@ -467,16 +498,36 @@ async def _run(
     return rows
 
 
+def _child(env: dict, *flags: str) -> dict:
+    out = subprocess.run(
+        [sys.executable, __file__, *flags],
+        cwd=BASE,
+        env=env,
+        check=True,
+        capture_output=True,
+        text=True,
+    )
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--members", type=int, default=100_000)
     parser.add_argument("--lines", type=int, default=2_000_000)
     parser.add_argument("--requests", type=int, default=300)
     parser.add_argument("--keep", action="store_true", help="keep the database")
+    parser.add_argument(
+        "--reuse", action="store_true", help="time a database kept by --keep"
+    )
     parser.add_argument("--seed", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument("--measure", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument("--refit", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
-    if args.seed:  # the child: print what the parent needs as JSON
+    if args.seed:  # the children print what the parent needs as JSON
         print(json.dumps(_seed(args.members, args.lines)))
+        return
+    if args.measure:
+        print(json.dumps(_measure(refit="--refit" in sys.argv)))
         return
     env = {
         **os.environ,
@@ -484,25 +535,17 @@ def main() -> None:
         "DEBUG": "false",
         "DATABASE_URL": f"{SERVER}/{DATABASE}",
     }
-    _admin(f'DROP DATABASE IF EXISTS "{DATABASE}"')
-    _admin(f'CREATE DATABASE "{DATABASE}"')
+    if not args.reuse:
+        _admin(f'DROP DATABASE IF EXISTS "{DATABASE}"')
+        _admin(f'CREATE DATABASE "{DATABASE}"')
     app = bare = None
+    setup: dict = {}
     try:
-        out = subprocess.run(
-            [
-                sys.executable,
-                __file__,
-                "--seed",
-                f"--members={args.members}",
-                f"--lines={args.lines}",
-            ],
-            cwd=BASE,
-            env=env,
-            check=True,
-            capture_output=True,
-            text=True,
-        )
-        setup = json.loads(out.stdout.strip().splitlines()[-1])
+        if not args.reuse:
+            setup = _child(
+                env, "--seed", f"--members={args.members}", f"--lines={args.lines}"
+            )
+        setup |= _child(env, "--measure", *(["--refit"] if args.reuse else []))
         app = _daphne(8421, "config.asgi:application", env)
         bare = _daphne(8422, "bench.bare_asgi:application", env)
         rows = asyncio.run(
@@ -521,14 +564,20 @@ def main() -> None:
         if not args.keep:
             _admin(f'DROP DATABASE IF EXISTS "{DATABASE}" WITH (FORCE)')
     service = setup["service"]
-    print(
-        f"\n{setup['members']} members, {setup['lines']} order lines in "
-        f"{setup['orders']} visits, PostgreSQL, {os.cpu_count()} cores; "
-        f"seeded in {setup['seed_seconds']} s (COPY {setup['copy_seconds']} s)\n"
-        f"nightly refit: {setup['refit_seconds']} s, "
-        f"{setup['refit_members']} consenting members ranked\n"
-        f"{args.requests} requests each, one at a time\n"
-    )
+    if "members" in setup:
+        print(
+            f"\n{setup['members']} members, {setup['lines']} order lines in "
+            f"{setup['orders']} visits, PostgreSQL, {os.cpu_count()} cores; "
+            f"seeded in {setup['seed_seconds']} s (COPY {setup['copy_seconds']} s)\n"
+            f"nightly refit: {setup['refit_seconds']} s, "
+            f"{setup['refit_members']} consenting members ranked"
+        )
+    elif "refit_seconds" in setup:
+        print(
+            f"\nkept database; refit: {setup['refit_seconds']} s, "
+            f"{setup['refit_members']} consenting members ranked"
+        )
+    print(f"{args.requests} requests each, one at a time\n")
     base_p50 = rows[0][1]
     print("{:<30} {:>7} {:>7} {:>6}".format("endpoint", "p50 ms", "p95 ms", "×bare"))
     for name, p50, p95 in rows:

@@ -12,11 +12,13 @@ not clash with the allergies and diet in the member's notes.
 """
 
 import datetime
+import json
 import re
 import time
 from dataclasses import dataclass, field
 
 import numpy as np
+from django.db import connection
 from django.db.models import JSONField, OuterRef, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -164,6 +166,34 @@ class Dish:
         )
 
 
+class _Prepared:
+    """An ORM query compiled once per process, then run with another id.
+
+    Compiling these querysets costs more than running them (small, indexed
+    reads), and a tablet asks every few seconds. The SQL still comes from
+    the ORM: it is built once with a sentinel id that is swapped for the
+    real one. Rows come back raw (no field conversions).
+    """
+
+    SENTINEL = -987_654_321
+
+    def __init__(self, build) -> None:
+        self.build = build
+        self.compiled: dict[str, tuple[str, tuple]] = {}
+
+    def rows(self, value: int) -> list[tuple]:
+        vendor = connection.vendor
+        if vendor not in self.compiled:
+            sql, params = self.build(self.SENTINEL).query.sql_with_params()
+            self.compiled[vendor] = (sql, tuple(params))
+        sql, params = self.compiled[vendor]
+        with connection.cursor() as cursor:
+            cursor.execute(
+                sql, [value if param == self.SENTINEL else param for param in params]
+            )
+            return cursor.fetchall()
+
+
 _dishes: dict[tuple[int, int], dict[int, Dish]] = {}
 # restaurant -> (fitted_at, arrays, when last checked on the monotonic clock)
 _fits: dict[int, tuple[datetime.datetime, FitArrays, float]] = {}
@@ -200,6 +230,13 @@ def _menu_dishes(restaurant: Restaurant) -> dict[int, Dish]:
     return dishes
 
 
+_AVAILABILITY = _Prepared(
+    lambda restaurant_id: MenuItem.objects.filter(
+        restaurant_id=restaurant_id
+    ).values_list("id", "is_available", "stock")
+)
+
+
 def _orderable_now(restaurant: Restaurant, local: datetime.time) -> set[int]:
     """Return the dishes a guest could order right now (one small query).
 
@@ -208,9 +245,7 @@ def _orderable_now(restaurant: Restaurant, local: datetime.time) -> set[int]:
     """
     dishes = _menu_dishes(restaurant)
     orderable = set()
-    for item_id, is_available, stock in MenuItem.objects.filter(
-        restaurant_id=restaurant.pk
-    ).values_list("id", "is_available", "stock"):
+    for item_id, is_available, stock in _AVAILABILITY.rows(restaurant.pk):
         dish = dishes.get(item_id)
         if (
             dish is not None
@@ -289,6 +324,12 @@ class _Context:
     orderable: set[int]
     fit: FitArrays | None
     popular: list[tuple[int, bool]] = field(default_factory=list)
+
+    def daypart_lift(self, position: int) -> float:
+        """Return how much likelier a dish is now than at other times."""
+        assert self.fit is not None
+        lift = float(self.fit.pairing.lift[position, self.cell])
+        return lift ** PairingParams().context_weight
 
     def name(self, item_id: int) -> str:
         dish = self.dishes.get(item_id)
@@ -457,10 +498,13 @@ def _member_view(
         if item_id in taken or not context.is_safe(item_id, rules):
             continue
         position = index.get(item_id)
-        lift = 1.0
+        lift, by_daypart = 1.0, False
         if position is not None and fit is not None:
             lift = float(fit.rank_lift[position, context.cell])
-        scored.append((score * lift, item_id, kind, a, b, lift >= NOTABLE_LIFT))
+            # "Popular at lunch" speaks of all guests, so it is judged on
+            # every order, not only members'.
+            by_daypart = context.daypart_lift(position) >= NOTABLE_LIFT
+        scored.append((score * lift, item_id, kind, a, b, by_daypart))
     scored.sort(key=lambda entry: (-entry[0], entry[1]))
     picks: list[Pick] = []
     for rank, (score, item_id, kind, a, b, by_daypart) in enumerate(scored):
@@ -501,19 +545,17 @@ def _member_view(
 def _new_dish(
     context: _Context, *, stored: dict, rules: tuple[DietRule, ...], skip: set[int]
 ) -> Pick | None:
-    """Return a dish new since the fit in a section the member orders from."""
+    """Return a dish added since the fit in a section the member orders from."""
     sections = stored.get("sections") or []
     if not sections or context.fit is None:
         return None
-    index = context.fit.index()
-    counts = context.fit.pairing.counts
+    newest = context.fit.newest_item_id
     for section in sections:
         for item_id in sorted(context.orderable):
             dish = context.dishes[item_id]
-            position = index.get(item_id)
             if (
                 dish.category_id == section
-                and (position is None or counts[position] == 0)
+                and item_id > newest
                 and item_id not in skip
                 and context.is_safe(item_id, rules)
             ):
@@ -593,9 +635,7 @@ def _stored(member_ids: set[int]) -> dict[int, dict]:
     )
 
 
-def _session_lines(session: TableSession) -> list[tuple[int, int | None, int | None]]:
-    """Return (dish, member, guest) for every live line of the visit: carts
-    and placed orders, this table and tables merged into it."""
+def _session_lines_query(table_session_id: int):
     lines = (
         OrderLine.objects.filter(
             order__status__in=[OrderStatus.DRAFT, *PLACED_STATUSES],
@@ -612,9 +652,50 @@ def _session_lines(session: TableSession) -> list[tuple[int, int | None, int | N
     )
     # Two indexed halves in one round trip: an OR of the two conditions makes
     # PostgreSQL scan every order line instead.
-    own = lines.filter(order__table_session_id=session.pk).values_list(*columns)
-    merged = lines.filter(order__table_session__merged_into_id=session.pk)
-    return list(own.union(merged.values_list(*columns), all=True).order_by())
+    own = lines.filter(order__table_session_id=table_session_id)
+    merged = lines.filter(order__table_session__merged_into_id=table_session_id)
+    return (
+        own.values_list(*columns)
+        .union(merged.values_list(*columns), all=True)
+        .order_by()
+    )
+
+
+_SESSION_LINES = _Prepared(_session_lines_query)
+
+
+def _session_lines(session: TableSession) -> list[tuple[int, int | None, int | None]]:
+    """Return (dish, member, guest) for every live line of the visit: carts
+    and placed orders, this table and tables merged into it."""
+    return _SESSION_LINES.rows(session.pk)
+
+
+def _members_query(table_session_id: int):
+    return (
+        Identification.objects.filter(
+            guest__table_session_id=table_session_id, member__erased_at__isnull=True
+        )
+        .annotate(
+            is_personal=_latest_personalisation_answer(),
+            stored=Subquery(
+                MemberSuggestions.objects.filter(
+                    member_id=OuterRef("member_id")
+                ).values("data")[:1],
+                output_field=JSONField(),
+            ),
+        )
+        .order_by("identified_at", "id")
+        .values_list(
+            "member_id",
+            "member__first_name",
+            "member__diet_notes",
+            "is_personal",
+            "stored",
+        )
+    )
+
+
+_MEMBERS = _Prepared(_members_query)
 
 
 @dataclass(frozen=True)
@@ -643,31 +724,22 @@ def table_suggestions(
     (erased ones left out) gets the usual and 3-5 suggestions; the table
     gets pairings for what is in its carts and orders.
     """
-    identifications = (
-        Identification.objects.filter(
-            guest__table_session_id=table_session.pk, member__erased_at__isnull=True
-        )
-        .select_related("member")
-        .annotate(
-            is_personal=_latest_personalisation_answer(),
-            stored=Subquery(
-                MemberSuggestions.objects.filter(
-                    member_id=OuterRef("member_id")
-                ).values("data")[:1],
-                output_field=JSONField(),
-            ),
-        )
-        .order_by("identified_at", "id")
-    )
     members: dict[int, Member] = {}
     consenting: set[int] = set()
     stored: dict[int, dict] = {}
-    for identification in identifications:
-        members.setdefault(identification.member_id, identification.member)
-        if identification.is_personal:
-            consenting.add(identification.member_id)
-            if identification.stored is not None:
-                stored[identification.member_id] = identification.stored
+    for member_id, first_name, notes, is_personal, data in _MEMBERS.rows(
+        table_session.pk
+    ):
+        if member_id in members:
+            continue
+        members[member_id] = Member(
+            id=member_id, first_name=first_name, diet_notes=notes
+        )
+        if is_personal:
+            consenting.add(member_id)
+            if data is not None:
+                # Raw rows: PostgreSQL's driver may hand JSON over as text.
+                stored[member_id] = json.loads(data) if isinstance(data, str) else data
     context = _context(table_session.restaurant, lang=lang, now=now)
     lines = _session_lines(table_session)
     views = [

@@ -74,6 +74,7 @@ class FitArrays:
     share: np.ndarray  # recent share of orders holding each item
     rank_lift: np.ndarray  # items x cells: members' daypart factor, powered
     pairing: PairingModel
+    newest_item_id: int  # dishes with higher ids were added after the fit
 
     def index(self) -> dict[int, int]:
         return self.pairing.item_index
@@ -245,6 +246,8 @@ def _entries(
             for name, values in ranked.parts.items()
         }
         kind = max(shares, key=lambda name: shares[name])
+        if shares[kind] <= 0:
+            kind = "popular"  # nothing personal lifted it: filler
         replaced = int(ranked.replaced[chunk_row, position])
         score = round(float(ranked.scores[chunk_row, position]), 5)
         entry = [int(item_ids[item]), score, KIND_POPULAR, 0, 0]
@@ -277,6 +280,7 @@ def _encode(arrays: FitArrays) -> bytes:
         together_indices=together.indices,
         together_indptr=together.indptr,
         pairing_lift=pairing.lift,
+        newest_item_id=np.array([arrays.newest_item_id]),
     )
     return buffer.getvalue()
 
@@ -307,6 +311,7 @@ def fit_arrays_decode(data: bytes) -> FitArrays:
         share=stored["share"],
         rank_lift=stored["rank_lift"],
         pairing=pairing,
+        newest_item_id=int(stored["newest_item_id"][0]),
     )
 
 
@@ -344,6 +349,12 @@ def suggestions_refit(
         half_life_days=POPULAR_HALF_LIFE_DAYS,
     )[0]
 
+    # Every dish's section, and the newest dish the fit knows of.
+    menu = dict(
+        MenuItem.objects.filter(restaurant_id=restaurant_id).values_list(
+            "id", "category_id"
+        )
+    )
     consenting = _consenting(restaurant_id)
     members = _member_baskets(lines, item_col, item_ids)
     model = ranker_fit(baskets=members, params=FIT_PARAMS)
@@ -353,15 +364,11 @@ def suggestions_refit(
         share=share.astype(np.float64),
         rank_lift=rank_lift,
         pairing=pairing,
+        newest_item_id=max(menu, default=0),
     )
 
     # Dishes still on the menu; a retired dish's repeat chance moves to its
     # nearest current one (the core's "instead of").
-    menu = dict(
-        MenuItem.objects.filter(restaurant_id=restaurant_id).values_list(
-            "id", "category_id"
-        )
-    )
     on_menu = set(
         MenuItem.objects.filter(
             restaurant_id=restaurant_id, category__is_active=True

@@ -684,3 +684,21 @@ def test_no_fit_no_popular_claims(menu, guest_client):
     body = guest_client().get("/api/v1/loyalty/me/suggestions").json()
     # then
     assert body["more"] == []
+
+
+def test_dish_had_once_is_named_with_its_daypart(menu, extra, member, visit, at_table):
+    # given: Anna had the lunch dish once; at lunch everyone has it
+    consent(member)
+    visit(member, [menu.lunch], days_ago=8, hour=12)
+    for days_ago in range(1, 5):
+        visit(member, [menu.soup], days_ago=days_ago)
+    for days_ago in range(1, 31):
+        visit(None, [menu.lunch], days_ago=days_ago, hour=12)
+        visit(None, [extra["salad"]], days_ago=days_ago, hour=19)
+    suggestions_refit(restaurant_id=menu.restaurant.pk, now=EVENING)
+    guest = at_table(member)
+    # when
+    (view,) = _suggest(guest, now=NOON).members
+    # then
+    (pick,) = [p for p in view.suggestions if p.item_id == menu.lunch.pk]
+    assert pick.reason == "Has had it before · Popular at lunch"

@@ -210,7 +210,8 @@ def kitchen_times(
     ).values_list("station_id", "fired_at", "ready_at")
     times: dict[int, list[float]] = defaultdict(list)
     for station_id, fired_at, ready_at in done:
-        times[station_id].append(max((ready_at - fired_at).total_seconds(), 0))
+        if fired_at is not None and ready_at is not None:  # always, by the filter
+            times[station_id].append(max((ready_at - fired_at).total_seconds(), 0))
     live = Ticket.objects.filter(
         restaurant_id=restaurant_id,
         status__in=[TicketStatus.RECEIVED, TicketStatus.PREPARING],
@@ -218,7 +219,8 @@ def kitchen_times(
     ).values_list("station_id", "fired_at")
     waiting: dict[int, list[float]] = defaultdict(list)
     for station_id, fired_at in live:
-        waiting[station_id].append((now - fired_at).total_seconds())
+        if fired_at is not None:  # always, by the filter
+            waiting[station_id].append((now - fired_at).total_seconds())
     rows = []
     for station in stations:
         cooked = times.get(station.pk, [])
@@ -309,7 +311,8 @@ def member_baskets(*, restaurant_id: int, period: Period) -> dict:
         .annotate(total=Sum("line_total_minor"))
         .values_list("added_by__identification__member", "total")
     )
-    members, others = [], []
+    members: list[int] = []
+    others: list[int] = []
     for member, total in baskets:
         (members if member is not None else others).append(total)
     return {"members": _spread(members), "others": _spread(others)}

@@ -187,7 +187,7 @@ def _sheet_tables(request, access: ManagerAccess) -> tuple[list[Table], dict]:
         .select_related("area")
         .order_by("area__position", "position", "id")
     )
-    chosen = {}
+    chosen: dict[str, int | list[int]] = {}
     ids = [i for i in (_int(t) for t in request.GET.getlist("table")) if i]
     if ids:
         tables = tables.filter(pk__in=ids)

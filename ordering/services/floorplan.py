@@ -26,14 +26,22 @@ def _clean(row) -> None:
 def _name_taken(row) -> None:
     """Raise when another area or table of the restaurant has the same name."""
     if isinstance(row, Area):
-        taken = Area.objects.filter(restaurant_id=row.restaurant_id, name=row.name)
+        taken = (
+            Area.objects.filter(restaurant_id=row.restaurant_id, name=row.name)
+            .exclude(pk=row.pk)
+            .exists()
+        )
         message = _("There is already an area called %(name)s.")
         name = row.name
     else:
-        taken = Table.objects.filter(restaurant_id=row.restaurant_id, label=row.label)
+        taken = (
+            Table.objects.filter(restaurant_id=row.restaurant_id, label=row.label)
+            .exclude(pk=row.pk)
+            .exists()
+        )
         message = _("There is already a table %(name)s.")
         name = row.label
-    if taken.exclude(pk=row.pk).exists():
+    if taken:
         raise DomainError(message % {"name": name}, code="name_taken")
 
 

@@ -99,7 +99,9 @@ def feedback_submit(
 
 def _feedback_for_manager(*, feedback_id: int, user) -> Feedback:
     feedback = (
-        Feedback.objects.select_for_update()
+        # Lock the feedback row only: PostgreSQL refuses FOR UPDATE on the
+        # nullable side of the joins (member, guest).
+        Feedback.objects.select_for_update(of=("self",))
         .select_related("member", "guest__table_session", "restaurant")
         .filter(pk=feedback_id)
         .first()

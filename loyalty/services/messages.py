@@ -265,7 +265,7 @@ def messages_send_due(*, now: datetime.datetime | None = None) -> Counter[str]:
 @transaction.atomic
 def _send_deferred(*, message_id: int, now: datetime.datetime) -> str:
     message = (
-        Message.objects.select_for_update()
+        Message.objects.select_for_update(of=("self",))
         .select_related("member", "guest", "restaurant")
         .get(pk=message_id)
     )

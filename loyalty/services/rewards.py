@@ -338,7 +338,7 @@ def reward_remove_from_bill(*, guest: Guest, reward_id: int) -> Reservation | No
     if member is None:
         return None
     reservation = (
-        Reservation.objects.select_for_update()
+        Reservation.objects.select_for_update(of=("self",))
         .select_related("payment")
         .filter(
             member=member,
@@ -368,7 +368,7 @@ def reservation_bind_payment(*, payment: Payment, limit_minor: int) -> int:
     success consumes the reward (`reservation_consume_for_payment`). A
     reward held by a payment still under way is not given twice.
     """
-    candidates = Reservation.objects.select_for_update().filter(
+    candidates = Reservation.objects.select_for_update(of=("self",)).filter(
         table_session_id=payment.table_session_id,
         status=ReservationStatus.RESERVED,
     )

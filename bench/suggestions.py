@@ -17,6 +17,7 @@ figures go in the README.
 
 import argparse
 import asyncio
+import gc
 import json
 import os
 import statistics
@@ -364,6 +365,10 @@ def _measure(*, refit: bool) -> dict:
         )
         result["refit_seconds"] = round(time.perf_counter() - started, 1)
         result["refit_members"] = fitted.members
+        # The refit's garbage must not be collected in the timings below.
+        del fitted
+        gc.collect()
+        gc.freeze()
 
     session = (
         TableSession.objects.filter(status="open")

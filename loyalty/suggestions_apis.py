@@ -8,6 +8,7 @@ serializes the result.
 
 import datetime
 
+from django.db.models import Exists, OuterRef
 from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
@@ -26,21 +27,39 @@ from loyalty.suggestions_record import (
     suggestions_shown_record,
 )
 from ordering.exceptions import NotFoundError, PermissionDeniedError
-from ordering.models import TableSession
+from ordering.models import StaffMember, TableSession
 from ordering.selectors import restaurant_get
 from ordering.services.staff import staff_require
 
 
 def _staff_session(user, table_session_id: int) -> TableSession:
-    """Return the session if the user works on its restaurant's floor; raise."""
+    """Return the session if the user works on its restaurant's floor; raise.
+
+    The same rule as `staff_require(roles=FLOOR_ROLES)`, asked in the same
+    query as the session: a tablet polls, and every round trip shows.
+    """
+    is_staff = bool(user and user.is_authenticated and user.is_active)
     session = (
         TableSession.objects.select_related("restaurant")
+        .annotate(
+            is_floor_staff=Exists(
+                StaffMember.objects.filter(
+                    user_id=user.pk if is_staff else None,
+                    restaurant_id=OuterRef("restaurant_id"),
+                    is_active=True,
+                    role__in=FLOOR_ROLES,
+                )
+            )
+        )
         .filter(pk=table_session_id)
         .first()
     )
     if session is None:
         raise NotFoundError(_("There is no such table visit."))
-    staff_require(user=user, restaurant_id=session.restaurant_id, roles=FLOOR_ROLES)
+    if not (is_staff and session.is_floor_staff):
+        raise PermissionDeniedError(
+            _("You do not work at this restaurant in a role that can do this.")
+        )
     return session
 
 

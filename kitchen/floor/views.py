@@ -15,6 +15,7 @@ from kitchen.floor.models import CallKind
 from kitchen.floor.states import FloorState
 from ordering.dietary import ALLERGENS
 from ordering.models import LineStatus, OrderStatus
+from ordering.services.payments.holds import hold_required
 
 
 def state_labels() -> dict[str, str]:
@@ -121,6 +122,7 @@ def _strings() -> dict[str, str]:
         "placed_by_guest": _("by a guest"),
         "no_orders": _("Nothing ordered yet."),
         "approval": _("First order waiting for approval"),
+        "hold_waiting": _("Waiting for a card hold: approve to vouch for the table"),
         "approve_order": _("Approve order %(number)s"),
         "approval_elsewhere": _(
             "Approve it where payments are handled: this tablet cannot yet."
@@ -235,6 +237,7 @@ def floor_page(request):
         # The walkout policy's first-order approval: the URL of payments'
         # approve endpoint, with 0 for the order id (None hides the button).
         "approve_order_url": approve,
+        "vouch_for_hold": hold_required(restaurant),
         # Cash and card-terminal payments the waiter records, and the bill
         # they are taken against (same convention).
         "bill_url": bill,

@@ -700,10 +700,14 @@
       return blocks;
     }
 
-    const awaiting = d.orders.filter((o) => o.status === "awaiting_approval");
+    // Where tabs start with a card hold, a waiter may vouch for a table whose
+    // orders wait for one (a guest without a card).
+    const awaiting = d.orders.filter((o) => o.status === "awaiting_approval"
+      || (boot.vouch_for_hold && o.status === "awaiting_payment"));
     if (awaiting.length) {
+      const forHold = awaiting.every((o) => o.status === "awaiting_payment");
       blocks.push(el("div", { class: "block approval" },
-        el("h3", { text: S.approval }),
+        el("h3", { text: forHold ? S.hold_waiting : S.approval }),
         awaiting.map((o) => el("div", { class: "block-row" },
           el("span", { text: `${t("order", { number: o.number })} · ${fmt(o.total_minor)}` }),
           boot.approve_order_url

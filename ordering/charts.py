@@ -117,13 +117,13 @@ def row_chart(
     label_width: int = 210,
     row_height: int = 30,
     alternate: set[int] | None = None,
+    value_room: int = 96,
 ) -> SafeString:
     """Return horizontal bars, one row per item, its value at the bar's end.
 
     Rows whose index is in `alternate` use the accent colour.
     """
     height = max(len(bars), 1) * row_height + 8
-    value_room = 96
     plot_w = width - label_width - value_room
     largest = max((b.value for b in bars), default=0) or 1
     parts = [_open(chart_id, width, height, title, desc)]

@@ -209,6 +209,37 @@ def dashboard_context(request, access: ManagerAccess) -> dict:
             alternate={1},
         )
 
+    timed = [row for row in kitchen if row["median_seconds"] is not None]
+    if timed:
+        charts["kitchen"] = row_chart(
+            [
+                Bar(
+                    label=row["station"],
+                    value=row["median_seconds"],
+                    text=_("%(median)s (target %(target)s)")
+                    % {
+                        "median": duration_text(row["median_seconds"]),
+                        "target": duration_text(row["target_seconds"]),
+                    },
+                )
+                for row in timed
+            ],
+            chart_id="chart-kitchen",
+            value_room=190,
+            title=_("Median time to ready per station"),
+            desc=_(
+                "From the ticket reaching the screen to ready, %(range)s. "
+                "Stations slower than their target are drawn in orange."
+            )
+            % {"range": range_text},
+            label_width=150,
+            alternate={
+                index
+                for index, row in enumerate(timed)
+                if row["median_seconds"] > row["target_seconds"]
+            },
+        )
+
     return {
         "access": access,
         "section": "home",

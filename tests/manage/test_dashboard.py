@@ -260,6 +260,9 @@ def test_the_page_shows_the_figures_in_the_readers_language(
     assert 'aria-labelledby="chart-hours-title"' in html
     assert 'aria-describedby="chart-hours-desc"' in html
     assert "Salmon soup" in html
+    # the grill (16 min 40 s against 10 min) is drawn as over its target
+    assert '<rect class="bar alt"' in html.split('id="chart-kitchen"')[1]
+    assert "17 min (target 10 min)" in html
     assert "50%" in html  # repeat rate
     # Finnish: money and the date as a Finn reads them
     client.post("/i18n/setlang/", {"language": "fi"})

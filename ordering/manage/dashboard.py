@@ -445,5 +445,12 @@ def dashboard_csv(request, *, access: ManagerAccess):
     # A byte-order mark, so spreadsheet programs read ä and ö as UTF-8.
     response.write("\ufeff")
     writer = csv.writer(response)
-    writer.writerows(rows)
+    writer.writerows([[_cell(value) for value in row] for row in rows])
     return response
+
+
+def _cell(value) -> str:
+    """Return a CSV cell a spreadsheet shows as text: a dish or person named
+    "=SUM(…)" must not run as a formula on the manager's machine."""
+    text = str(value)
+    return f"'{text}" if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text

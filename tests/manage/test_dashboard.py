@@ -311,6 +311,22 @@ def test_csv_exports_hold_the_same_numbers(known_day, day, staff):
     assert client.get("/manage/dashboard.csv?table=nope").status_code == 404
 
 
+def test_a_dish_named_like_a_formula_stays_text_in_the_csv(
+    restaurant, menu, place, staff
+):
+    # given
+    menu.soup.name_en = '=HYPERLINK("http://evil.example")'
+    menu.soup.save()
+    place([(menu.soup, 1)])
+    client = Client(headers={"accept-language": "en"})
+    client.force_login(staff("manager"))
+    # when
+    text = client.get("/manage/dashboard.csv?table=items").content.decode("utf-8-sig")
+    # then
+    rows = list(csv.reader(io.StringIO(text)))
+    assert rows[1][0] == '\'=HYPERLINK("http://evil.example")'
+
+
 def test_a_bad_or_reversed_range_is_read_sensibly(restaurant):
     today = timezone.localdate(timezone=restaurant.tzinfo)
     assert (

@@ -553,7 +553,9 @@ def _member_client(guest_token: str, member) -> APIClient:
     MemberToken.objects.create(member=member, token_hash=token_hash(token))
     client = APIClient()
     client.credentials(
-        HTTP_AUTHORIZATION=f"Guest {guest_token}", HTTP_X_MEMBER_TOKEN=token
+        HTTP_AUTHORIZATION=f"Guest {guest_token}",
+        HTTP_X_MEMBER_TOKEN=token,
+        HTTP_ACCEPT_LANGUAGE="en",
     )
     return client
 

@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
-from ordering import qr_sheet
+from ordering import qr_pdf, qr_sheet
 from ordering.exceptions import DomainError
 from ordering.manage.access import ManagerAccess, manager_page
 from ordering.models import Area, Table, TableSession, TableSessionStatus
@@ -236,6 +236,7 @@ def tables_qr(request, *, access: ManagerAccess):
             "areas": Area.objects.filter(restaurant=access.restaurant),
             "chosen": chosen,
             "query": query,
+            "pdf": qr_pdf.pdf_available(),
             "pages": [
                 {
                     "number": number,
@@ -272,5 +273,26 @@ def tables_qr_svg(request, *, access: ManagerAccess):
         content_type="image/svg+xml; charset=utf-8",
     )
     filename = f"{access.restaurant.slug}-tables-{number}.svg"
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+@never_cache
+@require_GET
+@manager_page
+def tables_qr_pdf(request, *, access: ManagerAccess):
+    """Every page of tents as one PDF (same choice of tables as the sheet)."""
+    tables, _chosen = _sheet_tables(request, access)
+    if not tables or not qr_pdf.pdf_available():
+        raise Http404
+    tents = [qr_sheet.Tent(label=t.label, link=guest_link(t)) for t in tables]
+    pdf = qr_pdf.sheet_pdf(
+        access.restaurant.name,
+        tents,
+        title=_("QR table tents: %(restaurant)s")
+        % {"restaurant": access.restaurant.name},
+    )
+    response = HttpResponse(pdf, content_type="application/pdf")
+    filename = f"{access.restaurant.slug}-tables.pdf"
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response

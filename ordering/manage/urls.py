@@ -10,6 +10,7 @@ urlpatterns = [
     path("tables/", tables.tables_page, name="manage-tables"),
     path("tables/qr/", tables.tables_qr, name="manage-tables-qr"),
     path("tables/qr.svg", tables.tables_qr_svg, name="manage-tables-qr-svg"),
+    path("tables/qr.pdf", tables.tables_qr_pdf, name="manage-tables-qr-pdf"),
     path(
         "tables/<int:table_id>/new-code/",
         tables.table_rotate,

@@ -75,6 +75,7 @@ def test_a_manager_adds_a_table_and_prints_the_qr_sheet(
     expect(sheets.first).to_have_accessible_name(
         "QR table tents, page 1 of 2: tables 1, 2, 3, 4"
     )
+    expect(page.get_by_role("link", name="Download as PDF")).to_be_visible()
     assert axe(page, impacts=("serious", "critical")) == []
     shoot(page, "41-manage-qr-sheet")
 

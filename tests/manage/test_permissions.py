@@ -6,6 +6,7 @@ nothing."""
 import pytest
 from django.test import Client
 
+from ordering import qr_pdf
 from ordering.models import StaffInvitation, StaffMember, Table
 from tests.factories import RestaurantFactory, StaffFactory, TableFactory
 
@@ -50,6 +51,7 @@ PAGES = [
     "/manage/tables/",
     "/manage/tables/qr/",
     "/manage/tables/qr.svg?page=1",
+    "/manage/tables/qr.pdf",
     "/manage/tables/{table}/new-code/",
     "/manage/staff/",
 ]
@@ -65,7 +67,10 @@ def test_every_page_for_every_role(world, restaurant, page, role):
     # when
     response = _client(world["people"][role]).get(url)
     # then
-    assert response.status_code == EXPECTED[role], url
+    expected = EXPECTED[role]
+    if expected == 200 and "qr.pdf" in url and not qr_pdf.pdf_available():
+        expected = 404  # no font on this machine: the sheet offers no PDF
+    assert response.status_code == expected, url
     if role == "anonymous":
         assert response["Location"].startswith("/accounts/login/?next=")
     if response.status_code == 200 and "text/html" in response["Content-Type"]:

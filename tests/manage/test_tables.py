@@ -6,6 +6,7 @@ import re
 import pytest
 from django.test import Client
 
+from ordering import qr_pdf
 from ordering.exceptions import InvalidTableTokenError
 from ordering.models import Area, Table
 from ordering.services.tables import table_session_join
@@ -241,3 +242,28 @@ def test_the_qr_code_decodes_to_the_tables_guest_link(restaurant, settings):
     # one rectangle per run of dark modules: never more than the dark modules
     runs = path.count("M")
     assert 0 < runs <= dark
+
+
+@pytest.mark.skipif(
+    not qr_pdf.pdf_available(), reason="no TrueType font for the PDF's text"
+)
+def test_the_pdf_has_an_a4_page_per_four_tables(manager_client, restaurant):
+    # given
+    for label in ["1", "2", "3", "4", "5"]:
+        TableFactory(restaurant=restaurant, label=label)
+    # when
+    response = manager_client.get(f"/manage/tables/qr.pdf?restaurant={restaurant.slug}")
+    # then
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/pdf"
+    assert 'filename="testi-tables.pdf"' in response["Content-Disposition"]
+    pdf = response.content
+    assert pdf.startswith(b"%PDF-")
+    assert len(re.findall(rb"/Type\s*/Page\b", pdf)) == 2
+    # A4 at 300 dpi: 2480 × 3508 pixels, 595.2 × 841.92 points
+    assert b"/MediaBox [ 0 0 595.2 841.92 ]" in pdf
+
+
+def test_the_pdf_of_no_tables_is_not_found(manager_client, restaurant):
+    response = manager_client.get(f"/manage/tables/qr.pdf?restaurant={restaurant.slug}")
+    assert response.status_code == 404

@@ -119,6 +119,35 @@ def sold_out(request, item_id: int, *, access: ManagerAccess):
 
 @require_POST
 @manager_page
+def stock(request, item_id: int, *, access: ManagerAccess):
+    """Set the portions left today; empty means no limit."""
+    raw = request.POST.get("stock", "").strip()
+    back = menu_url(access, "manage-menu-item", item_id, anchor="availability")
+    if raw and not (raw.isdigit() and int(raw) <= 100_000):
+        get_object_or_404(MenuItem, pk=item_id, restaurant=access.restaurant)
+        messages.error(request, _("Write the portions left as a whole number."))
+        return redirect(back)
+    try:
+        item = menu_admin.item_stock_set(
+            restaurant_id=access.restaurant.pk,
+            item_id=item_id,
+            stock=int(raw) if raw else None,
+        )
+    except NotFoundError as error:
+        raise Http404 from error
+    if item.stock is None:
+        text = _("“%(name)s”: no limit on portions.") % {"name": item.name_fi}
+    else:
+        text = _("“%(name)s”: %(count)d portions left.") % {
+            "name": item.name_fi,
+            "count": item.stock,
+        }
+    messages.success(request, text)
+    return redirect(back)
+
+
+@require_POST
+@manager_page
 def move(request, *, access: ManagerAccess):
     """One place up or down: the buttons beside each row (no script needed)."""
     kind = request.POST.get("kind", "")

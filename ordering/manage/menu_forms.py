@@ -1,6 +1,8 @@
 """Input forms of the menu pages: they parse what a person typed into the
 plain values the services take (`services.menu_admin`)."""
 
+from typing import cast
+
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import get_language
@@ -145,16 +147,16 @@ class ItemForm(WindowMixin, forms.Form):
                 max_length=1000,
                 widget=forms.Textarea(attrs={"rows": 3}),
             )
-        self.fields["category"].choices = [
+        cast(forms.ChoiceField, self.fields["category"]).choices = [
             (c.pk, c.name_fi)
             for c in MenuCategory.objects.filter(restaurant=restaurant).order_by(
                 "position", "id"
             )
         ]
-        self.fields["vat_rate_bp"].choices = [
+        cast(forms.ChoiceField, self.fields["vat_rate_bp"]).choices = [
             (rate, rate_label(rate)) for rate in restaurant.vat_rates_bp
         ]
-        self.fields["station"].choices = station_choices(
+        cast(forms.ChoiceField, self.fields["station"]).choices = station_choices(
             restaurant_id=restaurant.pk, current=station
         )
 

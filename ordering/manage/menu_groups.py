@@ -46,7 +46,7 @@ def item_groups(request, item_id: int, *, access: ManagerAccess):
             if not form.is_valid():
                 for errors in form.errors.values():
                     for error in errors:
-                        messages.error(request, error)
+                        messages.error(request, str(error))
                 return redirect(back)
             group = menu_admin.group_create(
                 restaurant_id=restaurant.pk, data=form.to_input(), item_id=item.pk

@@ -31,6 +31,7 @@ urlpatterns = [
         menu.sold_out,
         name="manage-menu-item-sold-out",
     ),
+    path("items/<int:item_id>/stock/", menu.stock, name="manage-menu-item-stock"),
     path("items/<int:item_id>/photo/", menu.item_photo, name="manage-menu-item-photo"),
     path(
         "items/<int:item_id>/choices/",

@@ -273,6 +273,7 @@ def category_delete(*, restaurant_id: int, category_id: int) -> None:
 
 def _siblings(*, restaurant_id: int, kind: str, obj_id: int) -> QuerySet:
     """Return the rows `obj_id` is ordered among, locked, in their order."""
+    queryset: QuerySet
     if kind == "category":
         _category(restaurant_id=restaurant_id, category_id=obj_id)
         queryset = MenuCategory.objects.filter(restaurant_id=restaurant_id)
@@ -292,7 +293,7 @@ def _renumber(rows: list, model: type[Model]) -> None:
         if row.position != position:
             row.position = position
             changed.append(row)
-    model.objects.bulk_update(changed, ["position"])
+    model._default_manager.bulk_update(changed, ["position"])
 
 
 @transaction.atomic
@@ -403,6 +404,18 @@ def item_sold_out_set(*, restaurant_id: int, item_id: int, sold_out: bool) -> Me
         item_id=item.pk,
         restaurant_id=restaurant_id,
         is_available=not sold_out,
+        stock=stock,
+    )
+
+
+def item_stock_set(*, restaurant_id: int, item_id: int, stock: int | None) -> MenuItem:
+    """Set how many portions are left today (None: no limit); open guest
+    menus follow live. Zero leaves the dish sold out."""
+    item = find_item(restaurant_id=restaurant_id, item_id=item_id)
+    return menu_item_availability_set(
+        item_id=item.pk,
+        restaurant_id=restaurant_id,
+        is_available=item.is_available,
         stock=stock,
     )
 

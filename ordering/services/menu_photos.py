@@ -6,6 +6,7 @@ guest's menu needs a few tens of kilobytes of picture and nothing else.
 
 import io
 import secrets
+from typing import IO, cast
 
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
@@ -26,7 +27,7 @@ PHOTO_EDGE = 640
 PHOTO_QUALITY = 78
 
 
-def photo_shrink(source: io.BufferedIOBase | UploadedFile) -> bytes:
+def photo_shrink(source: IO[bytes]) -> bytes:
     """Return a light WebP of an uploaded image: upright, at most PHOTO_EDGE
     pixels on its long side, no metadata (phones put GPS positions there)."""
     try:
@@ -61,7 +62,7 @@ def item_photo_set(
     """Store a shrunken copy of an uploaded photo as the dish's picture."""
     if upload.size and upload.size > PHOTO_MAX_BYTES:
         raise ValidationError(_("That file is over 15 MB; choose a smaller picture."))
-    light = photo_shrink(upload)
+    light = photo_shrink(cast(IO[bytes], upload))
     item = find_item(restaurant_id=restaurant_id, item_id=item_id, lock=True)
     old = item.photo.name
     # A fresh name each time: phones and proxies may cache the old picture.

@@ -63,6 +63,7 @@ def test_a_manager_builds_a_lunch_menu_and_a_guest_sees_sold_out_live(
     page.get_by_label("Name (English)").fill("Lunch")
     page.get_by_label("Served from").fill("10:30")
     page.get_by_label("until").fill("14:00")
+    shoot(page, "manage-menu-01b-category")
     page.get_by_role("button", name="Add category").click()
     lunch = page.locator(
         "section.menu-cat", has=page.get_by_role("heading", name="Lounas", exact=True)
@@ -196,6 +197,7 @@ def test_the_import_page_shows_bad_rows_on_a_tablet(
 
     # when
     page.get_by_role("link", name="Import CSV").click()
+    shoot(page, "manage-menu-07a-import")
     page.get_by_label("CSV file").set_input_files(str(bad))
     page.get_by_role("button", name="Check the file").click()
 

@@ -7,7 +7,9 @@ import io
 import pytest
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from PIL import Image
 
 from kitchen.groups import menu_group
@@ -139,6 +141,7 @@ def test_waiters_and_cooks_are_refused(staff, menu, role, _case, method, path):
         ("save dish", "post", "items/{item}/", {"name_fi": "X"}),
         ("delete dish", "post", "items/{item}/delete/", {}),
         ("sold out", "post", "items/{item}/sold-out/", {"sold_out": "1"}),
+        ("portions", "post", "items/{item}/stock/", {"stock": "2"}),
         ("photo", "post", "items/{item}/photo/", {"remove": "1"}),
         ("offer group", "post", "items/{item}/choices/", {"action": "detach"}),
         ("edit group", "get", "choices/{group}/", {}),
@@ -395,6 +398,26 @@ def test_back_on_clears_a_count_of_zero(manager, menu):
     assert (item.is_available, item.stock) == (True, None)
 
 
+def test_portions_left_are_set_and_cleared(manager, menu, capture_events):
+    url = f"{MENU}items/{menu.soup.pk}/stock/"
+    with capture_events() as sent:
+        response = manager.post(url, {"stock": "3"}, follow=True)
+    assert "“Lohikeitto”: 3 portions left." in response.content.decode()
+    assert MenuItem.objects.get(pk=menu.soup.pk).stock == 3
+    guests = [env for group, env in sent if group == menu_group(menu.restaurant.pk)]
+    assert guests[0]["data"]["items"][0]["stock"] == 3
+    manager.post(url, {"stock": ""})
+    assert MenuItem.objects.get(pk=menu.soup.pk).stock is None
+
+
+def test_portions_left_must_be_a_whole_number(manager, menu):
+    response = manager.post(
+        f"{MENU}items/{menu.soup.pk}/stock/", {"stock": "-1"}, follow=True
+    )
+    assert "as a whole number" in response.content.decode()
+    assert MenuItem.objects.get(pk=menu.soup.pk).stock is None
+
+
 def test_deleting_a_dish(manager, menu):
     response = manager.post(f"{MENU}items/{menu.lunch.pk}/delete/")
     assert response.status_code == 302
@@ -645,3 +668,21 @@ def test_every_menu_page_opens_in_every_language(staff, menu, path, language):
         category=menu.soup.category_id, item=menu.steak.pk, group=menu.doneness.pk
     )
     assert client.get(url).status_code == 200
+
+
+def test_the_menu_page_costs_the_same_queries_however_long_the_menu(
+    manager, menu, django_assert_num_queries
+):
+    # given: the page's cost for the small menu
+    with CaptureQueriesContext(connection) as small:
+        assert manager.get(MENU).status_code == 200
+
+    # when: ten more dishes with choices, in a new category
+    category = CategoryFactory(restaurant=menu.restaurant)
+    for _ in range(10):
+        item = MenuItemFactory(restaurant=menu.restaurant, category=category)
+        item.modifier_groups.add(menu.extras)
+
+    # then
+    with django_assert_num_queries(len(small.captured_queries)):
+        assert manager.get(MENU).status_code == 200

@@ -14,6 +14,7 @@ from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -138,7 +139,11 @@ def stock(request, item_id: int, *, access: ManagerAccess):
     if item.stock is None:
         text = _("“%(name)s”: no limit on portions.") % {"name": item.name_fi}
     else:
-        text = _("“%(name)s”: %(count)d portions left.") % {
+        text = ngettext(
+            "“%(name)s”: %(count)d portion left.",
+            "“%(name)s”: %(count)d portions left.",
+            item.stock,
+        ) % {
             "name": item.name_fi,
             "count": item.stock,
         }

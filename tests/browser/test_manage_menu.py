@@ -124,6 +124,7 @@ def test_a_manager_builds_a_lunch_menu_and_a_guest_sees_sold_out_live(
     rows.nth(1).get_by_label("English").fill("Gluten-free bread")
     rows.nth(1).get_by_label("Price change (€)").fill("1,00")
     shoot(page, "manage-menu-03-choices")
+    assert axe(page, impacts=("serious", "critical")) == []
     page.get_by_role("button", name="Save").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Päivän kala")
     expect(choices.locator(".group-list li")).to_contain_text(
@@ -183,7 +184,7 @@ def test_a_manager_builds_a_lunch_menu_and_a_guest_sees_sold_out_live(
 
 
 def test_the_import_page_shows_bad_rows_on_a_tablet(
-    server, browser, menu, staff, shoot, tmp_path
+    server, browser, menu, staff, shoot, axe, tmp_path
 ):
     # given: an export with one mistyped price
     context, page = _sign_in(browser, server, staff("manager"))
@@ -209,6 +210,7 @@ def test_the_import_page_shows_bad_rows_on_a_tablet(
     )
     expect(page.get_by_role("button", name=re.compile("^Import"))).to_have_count(0)
     shoot(page, "manage-menu-07-import-errors")
+    assert axe(page, impacts=("serious", "critical")) == []
 
     # when: the file is fixed, the preview offers the import
     bad.write_text(text, encoding="utf-8")

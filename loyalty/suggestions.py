@@ -181,17 +181,41 @@ class _Prepared:
         self.build = build
         self.compiled: dict[str, tuple[str, tuple]] = {}
 
-    def rows(self, value: int) -> list[tuple]:
+    def statement(self, value: int) -> tuple[str, list]:
         vendor = connection.vendor
         if vendor not in self.compiled:
             sql, params = self.build(self.SENTINEL).query.sql_with_params()
             self.compiled[vendor] = (sql, tuple(params))
         sql, params = self.compiled[vendor]
+        return sql, [value if param == self.SENTINEL else param for param in params]
+
+    def rows(self, value: int) -> list[tuple]:
         with connection.cursor() as cursor:
-            cursor.execute(
-                sql, [value if param == self.SENTINEL else param for param in params]
-            )
+            cursor.execute(*self.statement(value))
             return cursor.fetchall()
+
+
+def _rows_together(*jobs: tuple[_Prepared, int]) -> list[list[tuple]]:
+    """Run several prepared reads; on PostgreSQL in one round trip.
+
+    psycopg's pipeline mode sends them all before reading any answer: on a
+    busy machine each round trip waits for two processes to be scheduled,
+    and a table's suggestions need three reads.
+    """
+    if connection.vendor != "postgresql":
+        return [prepared.rows(value) for prepared, value in jobs]
+    connection.ensure_connection()
+    raw = connection.connection
+    cursors = []
+    with raw.pipeline():
+        for prepared, value in jobs:
+            cursor = raw.cursor()
+            cursor.execute(*prepared.statement(value))
+            cursors.append(cursor)
+    results = [cursor.fetchall() for cursor in cursors]
+    for cursor in cursors:
+        cursor.close()
+    return results
 
 
 _dishes: dict[tuple[int, int], dict[int, Dish]] = {}
@@ -237,15 +261,18 @@ _AVAILABILITY = _Prepared(
 )
 
 
-def _orderable_now(restaurant: Restaurant, local: datetime.time) -> set[int]:
-    """Return the dishes a guest could order right now (one small query).
+def _orderable_now(
+    restaurant: Restaurant, local: datetime.time, availability: list[tuple]
+) -> set[int]:
+    """Return the dishes a guest could order right now, from `_AVAILABILITY`'s
+    rows.
 
     Stock changes do not bump the menu version, so availability is read
     live rather than from the per-version copy.
     """
     dishes = _menu_dishes(restaurant)
     orderable = set()
-    for item_id, is_available, stock in _AVAILABILITY.rows(restaurant.pk):
+    for item_id, is_available, stock in availability:
         dish = dishes.get(item_id)
         if (
             dish is not None
@@ -353,7 +380,11 @@ class _Context:
 
 
 def _context(
-    restaurant: Restaurant, *, lang: str | None, now: datetime.datetime | None
+    restaurant: Restaurant,
+    *,
+    lang: str | None,
+    now: datetime.datetime | None,
+    availability: list[tuple] | None = None,
 ) -> _Context:
     local = timezone.localtime(now or timezone.now(), restaurant.tzinfo)
     cell = int(context_of(np.array([local_days(local)]))[0])
@@ -363,7 +394,11 @@ def _context(
         local=local,
         cell=cell,
         dishes=_menu_dishes(restaurant),
-        orderable=_orderable_now(restaurant, local.time()),
+        orderable=_orderable_now(
+            restaurant,
+            local.time(),
+            _AVAILABILITY.rows(restaurant.pk) if availability is None else availability,
+        ),
         fit=_fit(restaurant.pk),
     )
     context.popular = _popular(context)
@@ -727,9 +762,12 @@ def table_suggestions(
     members: dict[int, Member] = {}
     consenting: set[int] = set()
     stored: dict[int, dict] = {}
-    for member_id, first_name, notes, is_personal, data in _MEMBERS.rows(
-        table_session.pk
-    ):
+    identified, availability, lines = _rows_together(
+        (_MEMBERS, table_session.pk),
+        (_AVAILABILITY, table_session.restaurant_id),
+        (_SESSION_LINES, table_session.pk),
+    )
+    for member_id, first_name, notes, is_personal, data in identified:
         if member_id in members:
             continue
         members[member_id] = Member(
@@ -740,8 +778,9 @@ def table_suggestions(
             if data is not None:
                 # Raw rows: PostgreSQL's driver may hand JSON over as text.
                 stored[member_id] = json.loads(data) if isinstance(data, str) else data
-    context = _context(table_session.restaurant, lang=lang, now=now)
-    lines = _session_lines(table_session)
+    context = _context(
+        table_session.restaurant, lang=lang, now=now, availability=availability
+    )
     views = [
         _member_view(
             context,

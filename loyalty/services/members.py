@@ -243,14 +243,23 @@ def consent_set(
     *, member: Member, purpose: str, is_granted: bool, source: str, language: str
 ) -> Consent | None:
     """Record the member's answer to one consent question, in the words they
-    read; return the new row, or None when the answer did not change."""
+    read; return the new row, or None when the same answer to the same
+    wording is already on record.
+
+    The same answer to a reworded question is recorded again: a yes stays
+    provable only for the words the member actually read.
+    """
     wording = WORDINGS[purpose]
     latest = (
         Consent.objects.filter(member=member, purpose=purpose)
         .order_by("-recorded_at", "-id")
         .first()
     )
-    if latest is not None and latest.is_granted == is_granted:
+    if (
+        latest is not None
+        and latest.is_granted == is_granted
+        and latest.wording_version == wording.version
+    ):
         return None
     lang = (language or member.language or "fi")[:2]
     with translation.override(lang):

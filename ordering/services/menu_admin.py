@@ -442,6 +442,16 @@ def group_create(
     return group
 
 
+MODIFIER_FIELDS = (
+    "name_fi",
+    "name_sv",
+    "name_en",
+    "price_delta_minor",
+    "is_default",
+    "is_available",
+)
+
+
 @transaction.atomic
 def group_update(
     *,
@@ -465,19 +475,15 @@ def group_update(
             if modifier.pk:
                 modifier.delete()
             continue
-        for name in (
-            "name_fi",
-            "name_sv",
-            "name_en",
-            "price_delta_minor",
-            "is_default",
-            "is_available",
-        ):
+        for name in MODIFIER_FIELDS:
             setattr(modifier, name, getattr(row, name))
         modifier.position = kept
         kept += 1
         modifier.full_clean()
-        modifier.save()
+        if modifier.pk is None:
+            modifier.save()
+        else:
+            modifier.save(update_fields=[*MODIFIER_FIELDS, "position"])
     defaults = group.modifiers.filter(is_default=True).count()
     if defaults > group.max_choices:
         raise ValidationError(

@@ -216,7 +216,7 @@ def _read_row(
     restaurant: Restaurant,
     items: dict[int, MenuItem],
     categories: dict[str, MenuCategory],
-    groups: dict[str, int],
+    groups: dict[str, int | None],
 ) -> None:
     """Fill `row` with the dish fields it sets, or with its errors."""
     values = row.values
@@ -293,7 +293,15 @@ def _read_row(
                 _("choices: no group of choices called %(names)s.")
                 % {"names": ", ".join(f"“{name}”" for name in unknown)}
             )
-        row.groups = [groups[name.lower()] for name in names if name.lower() in groups]
+        same = [name for name in names if groups.get(name.lower(), 0) is None]
+        if same:
+            errors.append(
+                _("choices: more than one group is called %(names)s; rename one.")
+                % {"names": ", ".join(f"“{name}”" for name in same)}
+            )
+        row.groups = [
+            pk for name in names if (pk := groups.get(name.lower())) is not None
+        ]
     row.is_new_category = row.category.lower() not in categories
     row.fields = fields
     if errors:
@@ -354,10 +362,11 @@ def menu_csv_preview(*, restaurant: Restaurant, data: bytes) -> CsvPreview:
         c.name_fi.strip().lower(): c
         for c in MenuCategory.objects.filter(restaurant=restaurant)
     }
-    groups = {
-        g.name_fi.strip().lower(): g.pk
-        for g in ModifierGroup.objects.filter(restaurant=restaurant)
-    }
+    groups: dict[str, int | None] = {}
+    for group in ModifierGroup.objects.filter(restaurant=restaurant):
+        name = group.name_fi.strip().lower()
+        # Two groups of one name cannot be told apart in a file.
+        groups[name] = None if name in groups else group.pk
     rows: list[CsvRow] = []
     seen: dict[int, int] = {}
     for raw in reader:
@@ -468,6 +477,12 @@ def menu_csv_apply(*, restaurant: Restaurant, data: bytes) -> CsvPreview:
             )
             if item.category_id != category.pk:
                 item.category = category
+                item.position = (
+                    MenuItem.objects.filter(category=category).aggregate(
+                        top=Max("position", default=-1)
+                    )["top"]
+                    + 1
+                )
         for name, value in row.fields.items():
             setattr(item, name, value)
         if row.sold_out is not None:
@@ -475,7 +490,19 @@ def menu_csv_apply(*, restaurant: Restaurant, data: bytes) -> CsvPreview:
             if not row.sold_out and item.stock == 0:
                 item.stock = None
         item.full_clean()
-        item.save()
+        if item.pk is None:
+            item.save()
+        else:
+            item.save(
+                update_fields=[
+                    *row.fields,
+                    "category",
+                    "position",
+                    "is_available",
+                    "stock",
+                    "updated_at",
+                ]
+            )
         if row.groups is not None:
             item.modifier_groups.set(row.groups)
         touched.append(item.pk)

@@ -18,7 +18,11 @@ from ordering.services.menu_csv import (
     menu_csv_export,
     menu_csv_preview,
 )
-from tests.factories import MenuItemFactory, RestaurantFactory
+from tests.factories import (
+    MenuItemFactory,
+    ModifierGroupFactory,
+    RestaurantFactory,
+)
 
 IMPORT = "/manage/menu/import/"
 
@@ -341,3 +345,29 @@ def test_import_keeps_times_and_clears_them(menu):
     soup = MenuItem.objects.get(pk=menu.soup.pk)
     assert (lunch.available_from, lunch.available_until) == (None, None)
     assert soup.available_from == datetime.time(9, 0)
+
+
+def test_a_dish_moved_to_another_category_goes_to_its_end(menu):
+    rows = _rows(menu_csv_export(restaurant=menu.restaurant))
+    rows[0]["category_fi"] = "Pääruoat"
+    menu_csv_apply(restaurant=menu.restaurant, data=_csv(rows))
+    mains = list(
+        MenuItem.objects.filter(category=menu.steak.category)
+        .order_by("position", "id")
+        .values_list("name_fi", flat=True)
+    )
+    assert mains == ["Häränfilee", "Päivän lounas", "Lohikeitto"]
+
+
+def test_two_groups_of_one_name_cannot_be_named_in_a_file(menu):
+    ModifierGroupFactory(restaurant=menu.restaurant, name_fi="Lisät")
+    rows = _rows(menu_csv_export(restaurant=menu.restaurant))
+    preview = menu_csv_preview(restaurant=menu.restaurant, data=_csv(rows))
+    assert preview.rows[1].errors == [
+        "choices: more than one group is called “Lisät”; rename one."
+    ]
+    assert [row.errors for row in preview.rows if row is not preview.rows[1]] == [
+        [],
+        [],
+        [],
+    ]

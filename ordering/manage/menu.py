@@ -115,6 +115,10 @@ def sold_out(request, item_id: int, *, access: ManagerAccess):
         else _("“%(name)s” is available again.")
     ) % {"name": item.name_fi}
     messages.success(request, text)
+    if request.POST.get("back") == "item":  # the toggle on the dish's own page
+        return redirect(
+            menu_url(access, "manage-menu-item", item.pk, anchor="availability")
+        )
     return redirect(menu_url(access, "manage-menu", anchor=f"item-{item.pk}"))
 
 

@@ -391,6 +391,16 @@ def test_sold_out_reaches_open_guest_menus(manager, menu, capture_events):
     ]
 
 
+def test_sold_out_from_the_dishs_page_returns_there(manager, menu):
+    response = manager.post(
+        f"{MENU}items/{menu.soup.pk}/sold-out/", {"sold_out": "1", "back": "item"}
+    )
+    assert response["Location"] == (
+        f"{MENU}items/{menu.soup.pk}/?restaurant=testi#availability"
+    )
+    assert MenuItem.objects.get(pk=menu.soup.pk).is_available is False
+
+
 def test_back_on_clears_a_count_of_zero(manager, menu):
     MenuItem.objects.filter(pk=menu.soup.pk).update(stock=0)
     manager.post(f"{MENU}items/{menu.soup.pk}/sold-out/", {"sold_out": "0"})

@@ -18,6 +18,8 @@ from loyalty.models import (
     Reward,
     ShownSuggestion,
     SuggestionFit,
+    Survey,
+    SurveyAnswer,
     Tier,
 )
 
@@ -97,6 +99,31 @@ class FeedbackAdmin(admin.ModelAdmin):
     list_display = ["table_session", "rating", "is_complaint", "status", "created_at"]
     list_filter = ["status", "is_complaint"]
     raw_id_fields = ["table_session", "guest", "member"]
+
+
+class SurveyAnswerInline(admin.TabularInline):
+    """The members' answers, for the managers to read; written by members only."""
+
+    model = SurveyAnswer
+    fields = ["member", "rating", "answer", "created_at"]
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Survey)
+class SurveyAdmin(admin.ModelAdmin):
+    list_display = ["question_fi", "restaurant", "is_active", "created_at"]
+    list_filter = ["restaurant", "is_active"]
+    inlines = [SurveyAnswerInline]
+
+
+@admin.register(SurveyAnswer)
+class SurveyAnswerAdmin(ReadOnlyAdmin):
+    list_display = ["survey", "member", "rating", "created_at"]
 
 
 @admin.register(Badge)

@@ -70,3 +70,7 @@ class MemberErasedError(DomainError):
     http_status = 410
     code = "member_erased"
     default_message: Any = _("This loyalty account has been deleted.")
+
+
+class SurveyError(DomainError):
+    code = "survey_invalid"

@@ -27,6 +27,7 @@ from loyalty.models import (
     ReservationStatus,
     Reward,
     RewardKind,
+    Survey,
     Tier,
 )
 from loyalty.play import week_streak
@@ -35,6 +36,15 @@ from ordering.selectors import token_hash
 from ordering.translation import pick
 
 TIER_WINDOW = datetime.timedelta(days=365)
+
+
+def surveys_open_for_member(*, member: Member) -> list[Survey]:
+    """Return the restaurant's open surveys the member has not answered yet."""
+    return list(
+        Survey.objects.filter(restaurant_id=member.restaurant_id, is_active=True)
+        .exclude(answers__member=member)
+        .order_by("created_at", "id")
+    )
 
 
 def program_get(*, restaurant_id: int) -> LoyaltyProgram | None:

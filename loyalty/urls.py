@@ -21,4 +21,9 @@ urlpatterns = [
     path("<slug:slug>/sign-out", views.sign_out, name="loyalty-sign-out"),
     path("<slug:slug>/settings/", views.member_settings, name="loyalty-settings"),
     path("<slug:slug>/privacy/", views.privacy, name="loyalty-privacy"),
+    path(
+        "<slug:slug>/surveys/<int:survey_id>/",
+        views.survey,
+        name="loyalty-survey",
+    ),
 ]

@@ -18,7 +18,12 @@ from loyalty.auth import member_cookie_clear, member_cookie_set, member_from_coo
 from loyalty.consents import WORDINGS
 from loyalty.exceptions import AddressInvalidError
 from loyalty.models import CodePurpose, ConsentPurpose, Identification
-from loyalty.selectors import member_card, messages_for_member, program_get
+from loyalty.selectors import (
+    member_card,
+    messages_for_member,
+    program_get,
+    surveys_open_for_member,
+)
 from loyalty.services.codes import address_parse, code_send
 from loyalty.services.feedback import feedback_submit
 from loyalty.services.members import (
@@ -30,6 +35,7 @@ from loyalty.services.members import (
 )
 from loyalty.services.messages import feedback_token_read
 from loyalty.services.privacy import member_erase, member_export, privacy_code_send
+from loyalty.services.surveys import survey_answer
 from ordering.exceptions import DomainError
 from ordering.guest_auth import guest_from_request
 from ordering.models import Guest, Restaurant, TableSession
@@ -101,6 +107,10 @@ def card(request, slug: str):
         member=member,
         card=member_card(member=member, lang=context["lang"]),
         messages_sent=messages_for_member(member_id=member.pk, limit=5),
+        surveys=[
+            {"id": survey.pk, "question": survey.tr("question", context["lang"])}
+            for survey in surveys_open_for_member(member=member)
+        ],
         identified=identified,
         invite_url=request.build_absolute_uri(
             reverse("loyalty-card", args=[restaurant.slug])
@@ -265,6 +275,45 @@ def member_settings(request, slug: str):
             context["saved"] = True
     context["card"] = member_card(member=member, lang=context["lang"])
     return render(request, "loyalty/settings.html", context, status=status)
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def survey(request, slug: str, survey_id: int):
+    """Answer one of the restaurant's short private surveys, for points."""
+    restaurant, member = _signed_in(request, slug)
+    if member is None:
+        return restaurant
+    open_surveys = {s.pk: s for s in surveys_open_for_member(member=member)}
+    chosen = open_surveys.get(survey_id)
+    if chosen is None and request.method == "GET":
+        return _problem(
+            request,
+            _("This survey is closed or already answered. Thank you!"),
+            code="survey_closed",
+            status=404,
+        )
+    context = _context(request, restaurant, member=member)
+    context["survey"] = {
+        "id": survey_id,
+        "question": chosen.tr("question", context["lang"]) if chosen else "",
+    }
+    context["points"] = program_get(restaurant_id=restaurant.pk).survey_points
+    if request.method == "POST":
+        try:
+            _answer, earned = survey_answer(
+                survey_id=survey_id,
+                member=member,
+                rating=_int(request.POST.get("rating")),
+                answer=request.POST.get("answer", ""),
+            )
+        except DomainError as error:
+            context["error"] = error.message
+            return render(
+                request, "loyalty/survey.html", context, status=error.http_status
+            )
+        context.update(done=True, earned=earned)
+    return render(request, "loyalty/survey.html", context)
 
 
 def _date(text: str) -> datetime.date:

@@ -9,6 +9,8 @@ from .engagement import (
     MessageStatus,
     ModelFit,
     SuppressionReason,
+    Survey,
+    SurveyAnswer,
 )
 from .members import (
     Channel,
@@ -77,5 +79,7 @@ __all__ = [
     "SuggestionFit",
     "SuggestionPlacement",
     "SuppressionReason",
+    "Survey",
+    "SurveyAnswer",
     "Tier",
 ]

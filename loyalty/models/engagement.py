@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from ordering.models import Guest, Restaurant, TableSession
+from ordering.translation import Translated
 
 from .members import Channel, Member
 
@@ -111,6 +112,63 @@ class Feedback(models.Model):
 
     def __str__(self) -> str:
         return f"{self.rating}/5 for visit {self.table_session_id}"
+
+
+class Survey(Translated, models.Model):
+    """A short private question from the restaurant to its members ("What
+    should we add to the winter menu?"). Answers go to the managers only and
+    earn points; nothing here is a public review."""
+
+    restaurant = models.ForeignKey(
+        Restaurant, on_delete=models.CASCADE, related_name="+"
+    )
+    question_fi = models.CharField(_("question (Finnish)"), max_length=200)
+    question_sv = models.CharField(_("question (Swedish)"), max_length=200, blank=True)
+    question_en = models.CharField(_("question (English)"), max_length=200, blank=True)
+    is_active = models.BooleanField(_("open for answers"), default=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("survey")
+        verbose_name_plural = _("surveys")
+
+    def __str__(self) -> str:
+        return self.question_fi
+
+
+class SurveyAnswer(models.Model):
+    """One member's answer to one survey: at most one each."""
+
+    survey = models.ForeignKey(Survey, on_delete=models.CASCADE, related_name="answers")
+    member = models.ForeignKey(
+        Member, on_delete=models.CASCADE, related_name="survey_answers"
+    )
+    rating = models.PositiveSmallIntegerField(
+        _("rating"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1), MaxValueValidator(5)],
+    )
+    answer = models.TextField(_("answer"), max_length=2000, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("survey answer")
+        verbose_name_plural = _("survey answers")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["survey", "member"], name="survey_answer_once_per_member"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(rating__isnull=False) | ~models.Q(answer=""),
+                name="survey_answer_not_empty",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.member} on {self.survey_id}"
 
 
 class MessageKind(models.TextChoices):

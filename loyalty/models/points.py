@@ -40,6 +40,12 @@ class LoyaltyProgram(models.Model):
     feedback_awards_per_30_days = models.PositiveSmallIntegerField(
         _("feedback rewarded at most this often in 30 days"), default=2
     )
+    survey_points = models.PositiveIntegerField(
+        _("points for answering a survey"), default=30
+    )
+    survey_awards_per_30_days = models.PositiveSmallIntegerField(
+        _("survey answers rewarded at most this often in 30 days"), default=2
+    )
     referral_points = models.PositiveIntegerField(
         _("points for bringing a friend"), default=250
     )
@@ -201,6 +207,7 @@ DEBIT_KINDS = [
 class EntrySource(models.TextChoices):
     PAYMENT = "payment", _("Visit")
     FEEDBACK = "feedback", _("Feedback")
+    SURVEY = "survey", _("Survey")
     REFERRAL = "referral", _("A friend joined")
     BIRTHDAY = "birthday", _("Birthday")
     WIN_BACK = "win_back", _("Welcome back")

@@ -28,6 +28,7 @@ from loyalty.models import (
     PointsEntry,
     Reservation,
     ReservationStatus,
+    SurveyAnswer,
 )
 from loyalty.selectors import member_visits, points_balance
 from loyalty.services.codes import Address, code_check, code_send
@@ -153,6 +154,17 @@ def member_export(*, member: Member, code: str) -> dict[str, Any]:
             }
             for feedback in Feedback.objects.filter(member=member)
         ],
+        "survey_answers": [
+            {
+                "at": _iso(row.created_at),
+                "question": row.survey.tr("question", member.language or None),
+                "rating": row.rating,
+                "answer": row.answer,
+            }
+            for row in SurveyAnswer.objects.filter(member=member).select_related(
+                "survey"
+            )
+        ],
         "messages": [
             {
                 "at": _iso(message.created_at),
@@ -210,6 +222,8 @@ def member_erase(*, member: Member, code: str) -> None:
     Feedback.objects.filter(member=member).update(
         member=None, guest=None, comment="", reply="", resolution=""
     )
+    SurveyAnswer.objects.filter(member=member, rating__isnull=True).delete()
+    SurveyAnswer.objects.filter(member=member).update(answer="")
     Member.objects.filter(referred_by=member).update(referred_by=None)
     member.first_name = ""
     member.email = ""

@@ -25,6 +25,7 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+from typing import Any
 
 import httpx
 
@@ -133,7 +134,7 @@ def _seed(members: int, lines: int) -> dict:
         ids(OrderLine),
     )
     consent_id = ids(Consent)
-    rows: dict[type, list[dict]] = {
+    rows: dict[Any, list[dict]] = {
         model: []
         for model in (
             Member,
@@ -318,6 +319,7 @@ def _seed(members: int, lines: int) -> dict:
         .exclude(sessions__status="open")
         .first()
     )
+    assert table is not None, "the demo has a free table"
     code = table_code_make(table_id=table.pk, version=table.qr_version)
     session = None
     for position, member in enumerate(seated):
@@ -331,6 +333,7 @@ def _seed(members: int, lines: int) -> dict:
                 quantity=1,
                 modifier_ids=[],
             )
+    assert session is not None
     return {
         "restaurant": restaurant.pk,
         "session": session.pk,
@@ -377,6 +380,8 @@ def _measure(*, refit: bool) -> dict:
         .order_by("-id")
         .first()
     )
+    if session is None:
+        raise SystemExit("no seeded table of six: run without --reuse")
     service = _time_service(session.pk)
     # The tablet's signed-in session, made here so the bench needs no HTML
     # login page (and no collected static files).

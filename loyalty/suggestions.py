@@ -309,7 +309,7 @@ def _fit(restaurant_id: int) -> FitArrays | None:
     data = SuggestionFit.objects.filter(restaurant_id=restaurant_id).values_list(
         "data", flat=True
     )[0]
-    arrays = fit_arrays_decode(data)
+    arrays = fit_arrays_decode(bytes(data))
     _fits[restaurant_id] = (fitted_at, arrays, clock)
     return arrays
 
@@ -429,7 +429,7 @@ def _popular_picks(
     count: int,
     placement: str = SuggestionPlacement.POPULAR,
 ) -> list[Pick]:
-    picks = []
+    picks: list[Pick] = []
     for item_id, by_daypart in context.popular:
         if len(picks) >= count:
             break
@@ -505,7 +505,7 @@ def _member_view(
     already have in their cart or orders this visit."""
     rules = diet_rules(member.diet_notes)
     if not is_personal or stored is None:
-        picks = _popular_picks(
+        popular = _popular_picks(
             context, rules=rules, skip=ordered, count=SUGGESTIONS_MIN
         )
         return MemberSuggestionsView(
@@ -513,7 +513,7 @@ def _member_view(
             first_name=member.first_name,
             is_personal=is_personal,
             usual=[],
-            suggestions=picks,
+            suggestions=popular,
         )
     usual = [
         context.pick(

@@ -44,7 +44,7 @@ def _staff_session(user, table_session_id: int) -> TableSession:
         .annotate(
             is_floor_staff=Exists(
                 StaffMember.objects.filter(
-                    user_id=user.pk if is_staff else None,
+                    user_id=user.pk if is_staff else 0,  # 0: no such user
                     restaurant_id=OuterRef("restaurant_id"),
                     is_active=True,
                     role__in=FLOOR_ROLES,

@@ -88,6 +88,11 @@ class RefitResult:
     seconds: float
 
 
+def _offset_seconds(moment: datetime.datetime) -> float:
+    offset = moment.utcoffset()
+    return offset.total_seconds() if offset is not None else 0.0
+
+
 def _local_days(moments: np.ndarray, tz: datetime.tzinfo) -> np.ndarray:
     """Convert UTC epoch seconds to local wall-clock days (see `history`).
 
@@ -98,9 +103,9 @@ def _local_days(moments: np.ndarray, tz: datetime.tzinfo) -> np.ndarray:
     unique, inverse = np.unique(days, return_inverse=True)
     offsets = np.array(
         [
-            datetime.datetime.fromtimestamp(int(day) * 86400 + 43200, tz=tz)
-            .utcoffset()
-            .total_seconds()
+            _offset_seconds(
+                datetime.datetime.fromtimestamp(int(day) * 86400 + 43200, tz=tz)
+            )
             for day in unique
         ]
     )
@@ -129,6 +134,8 @@ def _read_lines(restaurant_id: int) -> dict[str, np.ndarray]:
     for order_id, session_id, member_id, placed_at, item_id in rows.iterator(
         chunk_size=20_000
     ):
+        if placed_at is None:  # placed statuses always have a time (a DB check)
+            continue
         orders.append(order_id)
         sessions.append(session_id)
         members.append(member_id or 0)

@@ -99,9 +99,10 @@ def suggestion_accept(
             _("That member is not identified at this table."),
             extra={"member_id": member_id},
         )
+    # A pairing for the whole table has no member (NULL, not an id).
     row, _created = ShownSuggestion.objects.get_or_create(
         table_session_id=table_session.pk,
-        member_id=member_id,
+        member_id=member_id,  # type: ignore[misc]
         menu_item_id=menu_item_id,
         channel=channel,
         defaults={

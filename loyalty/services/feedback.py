@@ -19,7 +19,7 @@ from loyalty.models import (
 )
 from loyalty.selectors import program_get
 from loyalty.services.messages import message_send
-from loyalty.services.points import points_grant
+from loyalty.services.points import member_lock, points_grant
 from ordering.exceptions import NotFoundError
 from ordering.models import Guest, StaffRole, TableSession
 from ordering.services.staff import staff_require
@@ -83,6 +83,8 @@ def feedback_submit(
         ) from error
     program = program_get(restaurant_id=session.restaurant_id)
     if feedback.member is not None and program is not None:
+        # The member's lock makes the cap's count and the credit one step.
+        member_lock(member_id=feedback.member.pk)
         since = timezone.now() - datetime.timedelta(days=30)
         awarded = PointsEntry.objects.filter(
             member=feedback.member, source=EntrySource.FEEDBACK, created_at__gte=since

@@ -1,5 +1,6 @@
 """Short private surveys: a member answers once, earns the programme's survey
-points up to its cap, and the answer reaches only the restaurant."""
+points up to its cap, and the answer reaches only the restaurant. Private
+feedback's points are capped the same way."""
 
 import re
 
@@ -11,11 +12,13 @@ from loyalty.auth import cookie_name
 from loyalty.exceptions import SurveyError
 from loyalty.models import EntrySource, MemberToken, PointsEntry, Survey, SurveyAnswer
 from loyalty.selectors import points_balance
+from loyalty.services.feedback import feedback_submit
 from loyalty.services.privacy import member_erase, member_export, privacy_code_send
 from loyalty.services.surveys import survey_answer
 from ordering.exceptions import NotFoundError
 from ordering.selectors import token_hash
-from tests.factories import RestaurantFactory
+from ordering.tokens import table_code_make
+from tests.factories import RestaurantFactory, TableFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -140,3 +143,26 @@ def test_export_holds_the_answers_and_erase_drops_the_words(
     # then
     assert sorted(a["answer"] for a in exported["survey_answers"]) == ["Soup", "Stew"]
     assert list(SurveyAnswer.objects.values_list("rating", "answer")) == [(4, "")]
+
+
+def test_feedback_points_are_capped_in_30_days(program, member, join):
+    # given: three visits at three tables (feedback is once per visit)
+    tables = [
+        TableFactory(restaurant=program.restaurant, label=f"2{n}") for n in range(3)
+    ]
+    guests = [
+        join(table_code_make(table_id=t.pk, version=t.qr_version))[0] for t in tables
+    ]
+
+    # when
+    for guest in guests:
+        feedback_submit(
+            table_session_id=guest.table_session_id,
+            guest=guest,
+            member=member,
+            rating=5,
+        )
+
+    # then: the programme rewards feedback twice in 30 days
+    assert PointsEntry.objects.filter(source=EntrySource.FEEDBACK).count() == 2
+    assert points_balance(member_id=member.pk) == 2 * program.feedback_points

@@ -399,3 +399,20 @@ def test_a_pending_invitation_is_listed_and_withdrawn(staff, restaurant):
     assert invitation.revoked_at is not None
     with pytest.raises(InvitationInvalidError):
         invitation_accept(token=token, username="p", password="kesä-pöytä-42")
+
+
+def test_someone_who_left_comes_back_through_an_invitation(staff, restaurant):
+    # given: a cook who left
+    row = StaffFactory(restaurant=restaurant, role="kitchen", is_active=False)
+    _invitation, token = invitation_create(
+        restaurant_id=restaurant.pk,
+        email="back@example.com",
+        role="waiter",
+        user=staff("manager"),
+    )
+    # when
+    invitation_accept(token=token, user=row.user)
+    # then: the same row, active again, in the new role
+    row.refresh_from_db()
+    assert (row.role, row.is_active) == ("waiter", True)
+    assert StaffMember.objects.filter(user=row.user).count() == 1

@@ -14,10 +14,16 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
-from loyalty.models import Feedback, FeedbackStatus, ModelFit, SuppressionReason
+from loyalty.models import (
+    Feedback,
+    FeedbackStatus,
+    Member,
+    ModelFit,
+    SuppressionReason,
+)
 from loyalty.selectors import at_risk_members, feedback_inbox, program_get
 from loyalty.services.feedback import MANAGER_ROLES, feedback_reply, feedback_resolve
-from loyalty.services.messages import offer_send, win_back_send
+from loyalty.services.messages import WIN_BACK_ROLES, offer_send, win_back_send
 from loyalty.services.regulars import scores_refit
 from ordering.exceptions import DomainError
 from ordering.models import Restaurant
@@ -25,20 +31,20 @@ from ordering.selectors import staff_restaurants, staff_roles
 from ordering.services.staff import staff_require
 
 
-def _managed(request) -> tuple[Restaurant | None, list[Restaurant]]:
+def _managed(
+    request, roles=MANAGER_ROLES
+) -> tuple[Restaurant | None, list[Restaurant]]:
     managed = [
         r
         for r in staff_restaurants(user=request.user)
-        if staff_roles(user=request.user, restaurant_id=r.pk) & MANAGER_ROLES
+        if staff_roles(user=request.user, restaurant_id=r.pk) & roles
     ]
     chosen = request.GET.get("restaurant") or request.POST.get("restaurant")
     restaurant = next(
         (r for r in managed if r.slug == chosen), managed[0] if managed else None
     )
     if restaurant is not None:
-        staff_require(
-            user=request.user, restaurant_id=restaurant.pk, roles=MANAGER_ROLES
-        )
+        staff_require(user=request.user, restaurant_id=restaurant.pk, roles=roles)
     return restaurant, managed
 
 
@@ -149,13 +155,17 @@ def _since_words(days: int) -> str:
 @never_cache
 @require_http_methods(["GET", "POST"])
 def regulars(request):
-    """At-risk regulars: "Anna came weekly; last visit 5 weeks ago"."""
-    restaurant, managed = _managed(request)
+    """At-risk regulars: "Anna came weekly; last visit 5 weeks ago". Waiters
+    see the list and send win-back offers too; refitting is the managers'."""
+    restaurant, managed = _managed(request, roles=WIN_BACK_ROLES)
     if restaurant is None:
         return _forbidden(request)
+    is_manager = bool(
+        staff_roles(user=request.user, restaurant_id=restaurant.pk) & MANAGER_ROLES
+    )
     notice = ""
     if request.method == "POST":
-        if "refit" in request.POST:
+        if "refit" in request.POST and is_manager:
             result = scores_refit(restaurant_id=restaurant.pk)
             notice = (
                 _("Model refitted: %(count)d at-risk regulars.")
@@ -164,9 +174,15 @@ def regulars(request):
                 else _("Not enough visits yet to fit the model.")
             )
         elif "win_back" in request.POST:
-            message = win_back_send(
-                member_id=int(request.POST["win_back"]), user=request.user
-            )
+            member_id = request.POST["win_back"]
+            if (
+                not member_id.isdigit()
+                or not Member.objects.filter(
+                    pk=int(member_id), restaurant=restaurant
+                ).exists()
+            ):
+                return _forbidden(request)
+            message = win_back_send(member_id=int(member_id), user=request.user)
             notice = (
                 _("Win-back offer sent to %(name)s.")
                 if message.status == "sent"
@@ -201,6 +217,7 @@ def regulars(request):
             "fit": ModelFit.objects.filter(restaurant=restaurant).first(),
             "notice": notice,
             "has_program": program_get(restaurant_id=restaurant.pk) is not None,
+            "is_manager": is_manager,
         },
     )
 

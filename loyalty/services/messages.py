@@ -73,11 +73,16 @@ from ordering.models import (
     Payment,
     PaymentStatus,
     Restaurant,
+    StaffRole,
 )
 from ordering.models.menu import time_in_window
+from ordering.services.staff import staff_require
 from ordering.translation import pick
 
 logger = logging.getLogger(__name__)
+
+# Managers and the waiters who know the regulars may send a win-back offer.
+WIN_BACK_ROLES = {StaffRole.OWNER, StaffRole.MANAGER, StaffRole.WAITER}
 
 FEEDBACK_SALT = "loyalty.feedback"
 FEEDBACK_LINK_DAYS = 30
@@ -476,7 +481,18 @@ def win_back_send(*, member_id: int, user, now: datetime.datetime | None = None)
     message goes out. One per member per day, however often it is clicked.
     """
     now = now or timezone.now()
-    member = Member.objects.select_related("restaurant").get(pk=member_id)
+    member = (
+        Member.objects.select_related("restaurant")
+        .filter(pk=member_id, erased_at__isnull=True)
+        .first()
+    )
+    if member is None:
+        raise NotFoundError(_("This member was not found."))
+    if user is not None:
+        # Staff of this member's restaurant only, whichever page sent the id.
+        staff_require(
+            user=user, restaurant_id=member.restaurant_id, roles=WIN_BACK_ROLES
+        )
     program = _program_or_fail(member.restaurant_id)
     restaurant = member.restaurant
     with translation.override(member.language or restaurant.default_language):

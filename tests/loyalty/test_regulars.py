@@ -1,5 +1,6 @@
 """At-risk regulars on the demo's six months: the members the seed made stop
-coming are the ones the model flags, and managers can win them back."""
+coming are the ones the model flags, and managers and waiters can win them
+back (their own restaurant's members only)."""
 
 import datetime
 import random
@@ -12,6 +13,7 @@ from django.test import Client
 
 from loyalty.models import LoyaltyProgram, MemberScore, Message
 from loyalty.selectors import at_risk_members, points_balance
+from loyalty.services.messages import win_back_send
 from loyalty.services.regulars import scores_refit
 from loyalty.services.setup import loyalty_demo_setup
 from loyalty.tasks import PERIODIC, refit_customer_models
@@ -20,7 +22,9 @@ from ordering.demo.history import SEED
 from ordering.demo.people import CHURNED
 from ordering.demo.seed import seed_demo
 from ordering.demo.visits import visits_plan
+from ordering.exceptions import PermissionDeniedError
 from ordering.models import StaffMember, Table
+from tests.factories import RestaurantFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -173,3 +177,72 @@ def test_refit_command_prints_the_fit(demo, capsys):
     out = capsys.readouterr().out
     assert re.match(r"199 members scored, \d+ at risk \(BG/NBD r=", out)
     assert LoyaltyProgram.objects.count() == 1
+
+
+@pytest.fixture
+def anna_at_risk(program, member):
+    """Anna came weekly and has not been seen for five weeks."""
+    today = datetime.date(2026, 11, 20)
+    MemberScore.objects.create(
+        member=member,
+        restaurant=program.restaurant,
+        visit_days=8,
+        repeat_visits=7,
+        cadence_days=7.0,
+        first_visit_on=today - datetime.timedelta(days=91),
+        last_visit_on=today - datetime.timedelta(days=35),
+        days_since_last_visit=35,
+        p_alive=0.2,
+        expected_visits_30_days=0.3,
+        mean_spend_minor=3000,
+        value_12_months_minor=20000,
+        is_at_risk=True,
+    )
+    return member
+
+
+def test_a_waiter_sees_the_regulars_and_sends_a_win_back(anna_at_risk, staff, sent):
+    # given
+    waiter = Client(HTTP_ACCEPT_LANGUAGE="en")
+    waiter.force_login(staff("waiter"))
+
+    # when
+    page = waiter.get("/loyalty/manage/regulars/")
+    with sent():
+        sent_page = waiter.post(
+            "/loyalty/manage/regulars/",
+            {"restaurant": "testi", "win_back": str(anna_at_risk.pk)},
+        )
+    refit = waiter.post("/loyalty/manage/regulars/", {"refit": "1"})
+
+    # then: the list and the offer, but not the managers' tools
+    text = page.content.decode()
+    assert "Anna came weekly; last visit 5 weeks ago" in text
+    assert "Refit now" not in text
+    assert sent_page.status_code == 200
+    assert Message.objects.get(member=anna_at_risk).kind == "win_back"
+    assert "Model refitted" not in refit.content.decode()
+
+
+def test_win_back_only_for_members_of_ones_own_restaurant(anna_at_risk, staff, sent):
+    # given: a manager elsewhere, and a kitchen cook here
+    other = RestaurantFactory(slug="muu")
+    LoyaltyProgram.objects.create(restaurant=other)
+    outsider = Client(HTTP_ACCEPT_LANGUAGE="en")
+    outsider.force_login(staff("manager", at=other))
+    cook = staff("kitchen")
+
+    # when
+    response = outsider.post(
+        "/loyalty/manage/regulars/",
+        {"restaurant": "muu", "win_back": str(anna_at_risk.pk)},
+    )
+    nonsense = outsider.post(
+        "/loyalty/manage/regulars/", {"restaurant": "muu", "win_back": "x"}
+    )
+
+    # then
+    assert (response.status_code, nonsense.status_code) == (403, 403)
+    with pytest.raises(PermissionDeniedError):
+        win_back_send(member_id=anna_at_risk.pk, user=cook)
+    assert not Message.objects.exists()

@@ -211,6 +211,12 @@ class ModifierForm(forms.Form):
     is_available = forms.BooleanField(
         label=_("Available"), required=False, initial=True
     )
+    allergens = forms.MultipleChoiceField(
+        label=_("Allergens"),
+        required=False,
+        choices=list(ALLERGENS.items()),
+        widget=forms.CheckboxSelectMultiple,
+    )
 
     def clean(self):
         cleaned = super().clean()
@@ -235,6 +241,7 @@ class ModifierForm(forms.Form):
             price_delta_minor=data.get("price_delta") or 0,
             is_default=data.get("is_default", False),
             is_available=data.get("is_available", False),
+            allergens=data.get("allergens") or [],
             delete=bool(data.get("DELETE")),
         )
 

@@ -87,6 +87,7 @@ def _modifier_initial(group: ModifierGroup) -> list[dict]:
             "price_delta": m.price_delta_minor,
             "is_default": m.is_default,
             "is_available": m.is_available,
+            "allergens": m.allergens,
         }
         for m in group.modifiers.order_by("position", "id")
     ]

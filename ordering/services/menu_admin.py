@@ -176,6 +176,7 @@ class ModifierInput:
     price_delta_minor: int = 0
     is_default: bool = False
     is_available: bool = True
+    allergens: list[str] = field(default_factory=list)
     delete: bool = False
 
 
@@ -449,6 +450,7 @@ MODIFIER_FIELDS = (
     "price_delta_minor",
     "is_default",
     "is_available",
+    "allergens",
 )
 
 

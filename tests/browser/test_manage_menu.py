@@ -123,6 +123,8 @@ def test_a_manager_builds_a_lunch_menu_and_a_guest_sees_sold_out_live(
     rows.nth(1).get_by_label("Swedish").fill("Glutenfritt bröd")
     rows.nth(1).get_by_label("English").fill("Gluten-free bread")
     rows.nth(1).get_by_label("Price change (€)").fill("1,00")
+    rows.nth(0).locator(".mod-allergens summary").click()
+    rows.nth(0).get_by_label("Cereals containing gluten").check()
     shoot(page, "manage-menu-03-choices")
     assert axe(page, impacts=("serious", "critical")) == []
     page.get_by_role("button", name="Save").click()
@@ -133,31 +135,35 @@ def test_a_manager_builds_a_lunch_menu_and_a_guest_sees_sold_out_live(
     bread = ModifierGroup.objects.get(name_fi="Leipä")
     assert list(fish.modifier_groups.all()) == [bread]
     assert list(
-        bread.modifiers.values_list("name_en", "price_delta_minor", "is_default")
-    ) == [("Rye bread", 0, True), ("Gluten-free bread", 100, False)]
+        bread.modifiers.values_list(
+            "name_en", "price_delta_minor", "is_default", "allergens"
+        )
+    ) == [("Rye bread", 0, True, ["gluten"]), ("Gluten-free bread", 100, False, [])]
     shoot(page, "manage-menu-04-dish")
     # the dish page fits the tablet: nothing scrolls sideways
     assert page.evaluate("document.documentElement.scrollWidth") == TABLET["width"]
     assert axe(page, impacts=("serious", "critical")) == []
 
-    # the lunch goes first: dragged by its handle above the soups
+    # the lunch goes before the drinks: dragged by its handle (in the middle
+    # of the screen, away from the edges that scroll the page)
     page.get_by_role("link", name="Menu", exact=True).first.click()
     handle = lunch.locator(".menu-cat-head .drag-handle")
-    first = page.locator("section.menu-cat").first
-    start, target = handle.bounding_box(), first.bounding_box()
+    handle.evaluate("handle => handle.scrollIntoView({block: 'center'})")
+    drinks = page.locator(f"#category-{menu.beer.category_id}")
+    start, target = handle.bounding_box(), drinks.bounding_box()
     page.mouse.move(start["x"] + 10, start["y"] + 10)
     page.mouse.down()
-    page.mouse.move(start["x"] + 10, target["y"] + 20, steps=12)
+    page.mouse.move(start["x"] + 10, target["y"] + 20, steps=8)
     page.mouse.up()
     expect(page.locator("#menu-status")).to_have_text("Order saved.")
-    expect(page.locator("section.menu-cat h2").first).to_have_text("Lounas")
-    assert (
-        MenuCategory.objects.filter(restaurant=menu.restaurant)
-        .order_by("position")
-        .first()
-        .name_fi
-        == "Lounas"
-    )
+    order = ["Keitot", "Pääruoat", "Lounas", "Juomat"]
+    expect(page.locator("section.menu-cat h2")).to_have_text(order)
+    assert [
+        category.name_fi
+        for category in MenuCategory.objects.filter(
+            restaurant=menu.restaurant
+        ).order_by("position", "id")
+    ] == order
 
     # when: the soup runs out
     soup_row = page.locator(f"#item-{menu.soup.pk}")

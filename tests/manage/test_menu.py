@@ -552,12 +552,13 @@ def test_removing_and_renaming_choices(manager, menu):
             "choices-1-name_fi": "Puolikypsä",
             "choices-1-name_sv": "Medium",
             "choices-1-is_available": "on",
+            "choices-1-allergens": ["milk", "mustard"],
         },
     )
     assert response.status_code == 302
-    assert list(menu.doneness.modifiers.values_list("name_fi", "name_sv")) == [
-        ("Puolikypsä", "Medium")
-    ]
+    assert list(
+        menu.doneness.modifiers.values_list("name_fi", "name_sv", "allergens")
+    ) == [("Puolikypsä", "Medium", ["milk", "mustard"])]
 
 
 def test_a_choice_of_another_group_cannot_be_edited_through_this_one(manager, menu):

@@ -126,6 +126,19 @@
     });
   });
 
+  // A choice's allergens fold into a short list; keep its summary current.
+  document.querySelectorAll(".mod-allergens").forEach((box) => {
+    const summary = box.querySelector("summary");
+    const chosen = summary.querySelector(".chosen");
+    const show = () => {
+      const names = Array.from(box.querySelectorAll("input:checked"))
+        .map((input) => input.closest("label").textContent.trim());
+      chosen.textContent = names.length ? names.join(", ") : summary.dataset.none;
+    };
+    box.addEventListener("change", show);
+    show();
+  });
+
   document.querySelectorAll("form[data-confirm]").forEach((form) => {
     form.addEventListener("submit", (event) => {
       if (!window.confirm(form.dataset.confirm)) event.preventDefault();

@@ -594,7 +594,8 @@ def main() -> None:
         print(f"{name:<30} {p50:7.1f} {p95:7.1f} {p50 / base_p50:6.1f}")
     print(
         f"{'selector + record, in process':<30} {service['p50']:7.1f} "
-        f"{service['p95']:7.1f}      -   ({service['queries']} queries)"
+        f"{service['p95']:7.1f}      -   "
+        f"({service['queries']} query + 3 reads in one pipelined round trip)"
     )
     print("\nexample table:")
     for entry in service["example"]:

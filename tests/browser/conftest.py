@@ -95,3 +95,24 @@ def axe():
         ]
 
     return _check
+
+
+def off_thread(work):
+    """Run database work off Playwright's thread, whose event loop would
+    refuse the pushes some services make after commit.
+
+    The worker thread's connection is closed before it ends: on PostgreSQL it
+    comes from a pool of ten, and a thread that leaves it open keeps it for good.
+    """
+    from concurrent.futures import ThreadPoolExecutor
+
+    from django.db import connections
+
+    def run():
+        try:
+            return work()
+        finally:
+            connections.close_all()
+
+    with ThreadPoolExecutor(1) as pool:
+        return pool.submit(run).result()

@@ -5,25 +5,18 @@ issue on any of them."""
 
 import datetime
 import re
-from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 from playwright.sync_api import expect
 
 from kitchen.models import Ticket
 from ordering.models import StaffInvitation, Table
+from tests.browser.conftest import off_thread
 from tests.factories import AreaFactory, TableFactory
 
 pytestmark = pytest.mark.browser
 
 TABLET = {"width": 1180, "height": 820}
-
-
-def _off_thread(work):
-    """Run ORM writes off Playwright's thread, whose event loop would refuse
-    the pushes some services make after commit."""
-    with ThreadPoolExecutor(1) as pool:
-        return pool.submit(work).result()
 
 
 def _tablet(browser, server, user):
@@ -50,7 +43,7 @@ def test_a_manager_adds_a_table_and_prints_the_qr_sheet(
             TableFactory(restaurant=restaurant, label=label, area=hall)
         return staff("manager")
 
-    manager = _off_thread(setup)
+    manager = off_thread(setup)
     context, page = _tablet(browser, server, manager)
     expect(page.get_by_role("heading", level=1)).to_have_text("Tables and QR codes")
 
@@ -102,7 +95,7 @@ def test_a_copied_sticker_gets_a_new_code_after_a_warning(
         TableFactory(restaurant=restaurant, label="7")
         return staff("owner")
 
-    owner = _off_thread(setup)
+    owner = off_thread(setup)
     context, page = _tablet(browser, server, owner)
 
     # when
@@ -116,7 +109,7 @@ def test_a_copied_sticker_gets_a_new_code_after_a_warning(
         "The sticker on the table now stops working the moment you confirm."
     )
     shoot(page, "43-manage-new-code")
-    assert _off_thread(lambda: Table.objects.get(label="7").qr_version) == 1
+    assert off_thread(lambda: Table.objects.get(label="7").qr_version) == 1
 
     # when
     page.get_by_role("button", name="Make a new code for table 7").click()
@@ -126,7 +119,7 @@ def test_a_copied_sticker_gets_a_new_code_after_a_warning(
         "The old sticker no longer works"
     )
     expect(page.locator(".qr-sheet svg")).to_have_count(1)
-    assert _off_thread(lambda: Table.objects.get(label="7").qr_version) == 2
+    assert off_thread(lambda: Table.objects.get(label="7").qr_version) == 2
     context.close()
 
 
@@ -153,7 +146,7 @@ def test_the_overview_shows_the_days_figures_with_charts(
             ticket.save(update_fields=["ready_at"])
         return staff("manager")
 
-    manager = _off_thread(setup)
+    manager = off_thread(setup)
     context, page = _tablet(browser, server, manager)
 
     # when
@@ -196,7 +189,7 @@ def test_a_manager_invites_a_waiter_who_joins(
     server, browser, restaurant, staff, shoot, axe
 ):
     # given
-    manager = _off_thread(lambda: staff("manager"))
+    manager = off_thread(lambda: staff("manager"))
     context, page = _tablet(browser, server, manager)
     page.get_by_role("link", name="Staff").click()
 
@@ -212,9 +205,7 @@ def test_a_manager_invites_a_waiter_who_joins(
         "Invitation sent to aino@example.com as Waiter."
     )
     expect(page.locator("body")).to_contain_text("Invitations not yet accepted")
-    assert (
-        _off_thread(lambda: StaffInvitation.objects.get().email) == "aino@example.com"
-    )
+    assert off_thread(lambda: StaffInvitation.objects.get().email) == "aino@example.com"
     context.close()
 
     # when: a newcomer follows an emailed link (made here: the live server's
@@ -230,7 +221,7 @@ def test_a_manager_invites_a_waiter_who_joins(
             language="en",
         )[1]
 
-    token = _off_thread(invite)
+    token = off_thread(invite)
     newcomer = browser.new_context(viewport=TABLET, locale="en-GB", bypass_csp=True)
     joining = newcomer.new_page()
     joining.goto(f"{server.url}/manage/invite/{token}/")

@@ -2,13 +2,13 @@
 reason, and no serious accessibility issue."""
 
 import re
-from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 from playwright.sync_api import expect
 
 from ordering.models import Refund
 from ordering.services.payments import payment_record
+from tests.browser.conftest import off_thread
 
 pytestmark = pytest.mark.browser
 
@@ -31,8 +31,7 @@ def test_a_manager_refunds_part_of_a_payment_on_a_tablet(
             tip_minor=0,
         )
 
-    with ThreadPoolExecutor(1) as pool:
-        pool.submit(pay).result()
+    off_thread(pay)
     context = browser.new_context(
         viewport=TABLET, locale="en-GB", has_touch=True, bypass_csp=True
     )

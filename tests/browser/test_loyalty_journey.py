@@ -5,7 +5,6 @@ order, leaves a complaint that keeps the next campaign from them, and hears
 back when the manager resolves it."""
 
 import re
-from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 from playwright.sync_api import expect
@@ -27,6 +26,7 @@ from loyalty.selectors import consents_current, points_balance
 from loyalty.services.members import consent_set
 from ordering.models import Guest, Payment, PaymentStatus
 from ordering.tokens import table_code_make
+from tests.browser.conftest import off_thread
 from tests.conftest import STRIPE_TEST_KEYS
 from tests.live import DaphneServer, free_port
 from tests.loyalty.smtp import SmtpServer, body_of
@@ -43,13 +43,6 @@ ORDER = """async (ids) => {
   return (await api("POST", "/api/v1/cart/submit", { cart_id: cart.id })).id;
 }"""
 LAPTOP = {"width": 1280, "height": 800}
-
-
-def _off_thread(work):
-    """Run ORM writes off Playwright's thread, whose event loop would refuse
-    the pushes some services make after commit."""
-    with ThreadPoolExecutor(1) as pool:
-        return pool.submit(work).result()
 
 
 @pytest.fixture
@@ -146,12 +139,14 @@ def test_a_guest_joins_pays_is_thanked_redeems_complains_and_hears_back(
         )
         return staff("manager"), staff("waiter")
 
-    manager, waiter = _off_thread(setup)
+    manager, waiter = off_thread(setup)
     page = phone()
     code = table_code_make(table_id=table.pk, version=table.qr_version)
     page.goto(f"{server.url}/t/{code}/")
 
     # when: Anna joins from the menu: her address, then the emailed code
+    expect(page.locator("#loyalty-link")).to_have_text("Loyalty card")
+    shoot(page, "journey-00-menu")
     page.locator("#loyalty-link").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Join in two taps")
     page.get_by_label("Email or mobile number").fill("anna@example.com")

@@ -68,6 +68,8 @@ def _name_fields(form: forms.Form, max_length: int) -> None:
             label=LANGUAGE_NAMES[lang],
             max_length=max_length,
             required=lang == "fi",
+            # The text is in that language, whatever the page's language.
+            widget=forms.TextInput(attrs={"lang": lang}),
         )
 
 
@@ -145,7 +147,7 @@ class ItemForm(WindowMixin, forms.Form):
                 label=LANGUAGE_NAMES[lang],
                 required=False,
                 max_length=1000,
-                widget=forms.Textarea(attrs={"rows": 3}),
+                widget=forms.Textarea(attrs={"rows": 3, "lang": lang}),
             )
         cast(forms.ChoiceField, self.fields["category"]).choices = [
             (c.pk, c.name_fi)
@@ -201,9 +203,24 @@ class GroupForm(forms.Form):
 
 class ModifierForm(forms.Form):
     id = forms.IntegerField(required=False, widget=forms.HiddenInput)
-    name_fi = forms.CharField(label=_("Finnish"), max_length=80, required=False)
-    name_sv = forms.CharField(label=_("Swedish"), max_length=80, required=False)
-    name_en = forms.CharField(label=_("English"), max_length=80, required=False)
+    name_fi = forms.CharField(
+        label=_("Finnish"),
+        max_length=80,
+        required=False,
+        widget=forms.TextInput(attrs={"lang": "fi"}),
+    )
+    name_sv = forms.CharField(
+        label=_("Swedish"),
+        max_length=80,
+        required=False,
+        widget=forms.TextInput(attrs={"lang": "sv"}),
+    )
+    name_en = forms.CharField(
+        label=_("English"),
+        max_length=80,
+        required=False,
+        widget=forms.TextInput(attrs={"lang": "en"}),
+    )
     price_delta = EuroField(
         label=_("Price change (€)"), allow_negative=True, required=False
     )

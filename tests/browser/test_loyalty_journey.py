@@ -1,5 +1,6 @@
 """Issue 6's demo, end to end on a phone: a guest joins from the menu in two
-taps (the code arrives by email at a real SMTP server), pays by card through
+taps (the code arrives by email at a real SMTP server), answers a survey for
+points, pays by card through
 localstripe, is thanked by name for their dishes, uses a reward on the next
 order, leaves a complaint that keeps the next campaign from them, and hears
 back when the manager resolves it."""
@@ -21,6 +22,7 @@ from loyalty.models import (
     ReservationStatus,
     Reward,
     RewardKind,
+    Survey,
 )
 from loyalty.selectors import consents_current, points_balance
 from loyalty.services.members import consent_set
@@ -127,6 +129,11 @@ def test_a_guest_joins_pays_is_thanked_redeems_complains_and_hears_back(
             cost_points=200,
             amount_off_minor=500,
         )
+        Survey.objects.create(
+            restaurant=restaurant,
+            question_fi="Mitä lisäisimme talven listalle?",
+            question_en="What should we add to the winter menu?",
+        )
         ben = Member.objects.create(
             restaurant=restaurant, first_name="Ben", email="ben@example.com"
         )
@@ -168,6 +175,17 @@ def test_a_guest_joins_pays_is_thanked_redeems_complains_and_hears_back(
         page.get_by_text("The staff at your table can see you are a member.")
     ).to_be_visible()
     shoot(page, "journey-03-card")
+    # and answers the restaurant's question for points
+    page.get_by_role("link", name="What should we add to the winter menu?").click()
+    page.locator("fieldset.stars").get_by_label("5 ★").check()
+    page.get_by_label("Your answer").fill("Karelian stew, please")
+    shoot(page, "journey-03b-survey")
+    page.get_by_role("button", name="Send").click()
+    expect(page.get_by_role("status")).to_have_text(
+        "Your answer went to the manager, and 30 points are on your card."
+    )
+    page.get_by_role("link", name="Back to my card").click()
+    expect(page.locator("#balance")).to_have_text("30")
     anna = Member.objects.get(email="anna@example.com")
     assert consents_current(member_id=anna.pk)[ConsentPurpose.MARKETING] is True
     guest = Guest.objects.get(table_session__table=table)
@@ -199,7 +217,7 @@ def test_a_guest_joins_pays_is_thanked_redeems_complains_and_hears_back(
     assert body_of(thank_you).startswith(
         "Thank you, Anna!\n\nWe hope you enjoyed your Salmon soup and Beer."
     )
-    assert points_balance(member_id=anna.pk) == 254
+    assert points_balance(member_id=anna.pk) == 30 + 254
 
     # when: on the next order she uses 5 € off, paid for with today's points
     page.goto(f"{server.url}/table/")
@@ -216,7 +234,7 @@ def test_a_guest_joins_pays_is_thanked_redeems_complains_and_hears_back(
     assert Reservation.objects.get().status == ReservationStatus.CONSUMED
     second = Payment.objects.filter(status=PaymentStatus.SUCCEEDED).latest("pk")
     assert (second.amount_minor, second.discount_minor) == (850, 500)
-    assert points_balance(member_id=anna.pk) == 254 - 200 + 35
+    assert points_balance(member_id=anna.pk) == 30 + 254 - 200 + 35
 
     # when: she follows the thank-you's link and complains
     page.get_by_role("link", name="Tell us how it was").click()

@@ -114,6 +114,10 @@ def sold_out(request, item_id: int, *, access: ManagerAccess):
         if not item.is_available
         else _("“%(name)s” is available again.")
     ) % {"name": item.name_fi}
+    if "application/json" in request.headers.get("Accept", ""):
+        # menu.js flips the button in place: the list keeps its scroll.
+        sold = not item.is_available or item.stock == 0
+        return JsonResponse({"sold_out": sold, "message": text})
     messages.success(request, text)
     if request.POST.get("back") == "item":  # the toggle on the dish's own page
         return redirect(

@@ -173,6 +173,9 @@ def test_a_manager_builds_a_lunch_menu_and_a_guest_sees_sold_out_live(
     expect(soup_row.get_by_role("button", name="Sold out")).to_have_attribute(
         "aria-pressed", "true"
     )
+    expect(soup_row).to_have_class(re.compile("is-sold-out"))
+    # flipped in place, without reloading the list
+    expect(page.locator("#menu-status")).to_have_text("“Lohikeitto” is sold out.")
     expect(soup_on_phone).to_have_class(re.compile("is-unavailable"))
     expect(soup_on_phone.locator(".badge")).to_have_text("Sold out")
     assert MenuItem.objects.get(pk=menu.soup.pk).is_available is False

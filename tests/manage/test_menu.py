@@ -391,6 +391,20 @@ def test_sold_out_reaches_open_guest_menus(manager, menu, capture_events):
     ]
 
 
+def test_sold_out_answers_the_menu_script_in_json(manager, menu):
+    response = manager.post(
+        f"{MENU}items/{menu.soup.pk}/sold-out/",
+        {"sold_out": "1"},
+        headers={"accept": "application/json"},
+    )
+    assert response.status_code == 200
+    assert response.json() == {
+        "sold_out": True,
+        "message": "“Lohikeitto” is sold out.",
+    }
+    assert MenuItem.objects.get(pk=menu.soup.pk).is_available is False
+
+
 def test_sold_out_from_the_dishs_page_returns_there(manager, menu):
     response = manager.post(
         f"{MENU}items/{menu.soup.pk}/sold-out/", {"sold_out": "1", "back": "item"}

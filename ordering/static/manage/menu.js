@@ -139,6 +139,32 @@
     show();
   });
 
+  // Sold out on the menu list: flip the button in place instead of
+  // reloading a long page; the plain form still works without a script.
+  document.querySelectorAll(".menu-item .sold-out-form").forEach((form) => {
+    form.addEventListener("submit", (event) => {
+      event.preventDefault();
+      const button = form.querySelector("button");
+      button.disabled = true;
+      fetch(form.action, {
+        method: "POST",
+        headers: { Accept: "application/json" },
+        body: new FormData(form),
+        credentials: "same-origin",
+      })
+        .then((response) => response.json().then((data) => ({ ok: response.ok, data })))
+        .then(({ ok, data }) => {
+          if (!ok) throw new Error(data.message);
+          button.setAttribute("aria-pressed", String(data.sold_out));
+          form.querySelector("input[name=sold_out]").value = data.sold_out ? "0" : "1";
+          form.closest(".menu-item").classList.toggle("is-sold-out", data.sold_out);
+          say(data.message);
+        })
+        .catch(() => form.submit())
+        .finally(() => { button.disabled = false; });
+    });
+  });
+
   document.querySelectorAll("form[data-confirm]").forEach((form) => {
     form.addEventListener("submit", (event) => {
       if (!window.confirm(form.dataset.confirm)) event.preventDefault();

@@ -105,8 +105,8 @@ class SurveyAnswerInline(admin.TabularInline):
     """The members' answers, for the managers to read; written by members only."""
 
     model = SurveyAnswer
-    fields = ["member", "rating", "answer", "created_at"]
-    readonly_fields = fields
+    fields = ("member", "rating", "answer", "created_at")
+    readonly_fields = ("member", "rating", "answer", "created_at")
     extra = 0
     can_delete = False
 

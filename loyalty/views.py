@@ -298,7 +298,8 @@ def survey(request, slug: str, survey_id: int):
         "id": survey_id,
         "question": chosen.tr("question", context["lang"]) if chosen else "",
     }
-    context["points"] = program_get(restaurant_id=restaurant.pk).survey_points
+    program = program_get(restaurant_id=restaurant.pk)
+    context["points"] = program.survey_points if program else 0
     if request.method == "POST":
         try:
             _answer, earned = survey_answer(

@@ -14,6 +14,7 @@ The ledger's keys make a later retry safe.
 import logging
 
 from django.db import transaction
+from django.db.models import Max
 from django.utils.translation import get_language
 
 from loyalty.selectors import bill_rewards, guest_thank_you
@@ -66,5 +67,8 @@ def bill_extras(sender, *, table_session, guest, **kwargs) -> dict:
         **bill_rewards(
             guest_id=guest.pk, table_session_id=table_session.pk, lang=get_language()
         ),
-        "thank_you": guest_thank_you(guest_id=guest.pk),
+        "thank_you": guest_thank_you(
+            guest_id=guest.pk,
+            since=table_session.orders.aggregate(last=Max("placed_at"))["last"],
+        ),
     }

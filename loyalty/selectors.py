@@ -547,15 +547,18 @@ def bill_rewards(*, guest_id: int, table_session_id: int, lang: str | None) -> d
     }
 
 
-def guest_thank_you(*, guest_id: int) -> dict | None:
-    """Return the latest thank-you a phone was sent, as its page shows it."""
-    message = (
-        Message.objects.filter(
-            guest_id=guest_id, kind=MessageKind.THANK_YOU, status=MessageStatus.SENT
-        )
-        .order_by("-sent_at", "-id")
-        .first()
+def guest_thank_you(
+    *, guest_id: int, since: datetime.datetime | None = None
+) -> dict | None:
+    """Return the latest thank-you a phone was sent, as its page shows it;
+    with `since`, only one sent at or after it (a thank-you for a payment
+    before the table ordered again is old news on the bill)."""
+    messages = Message.objects.filter(
+        guest_id=guest_id, kind=MessageKind.THANK_YOU, status=MessageStatus.SENT
     )
+    if since is not None:
+        messages = messages.filter(sent_at__gte=since)
+    message = messages.order_by("-sent_at", "-id").first()
     if message is None:
         return None
     return {

@@ -144,6 +144,20 @@ def test_thank_you_shows_on_the_bill_page(program, anna_at_table, capture_events
     assert data["loyalty"]["balance"] == 425
 
 
+def test_the_thank_you_leaves_the_bill_once_the_table_orders_again(
+    program, anna_at_table, capture_events, place, menu
+):
+    # given: Anna paid and was thanked
+    payment, _intent = payment_start(guest=anna_at_table, split="mine")
+    with capture_events():
+        _succeed(payment)
+    # when: she orders another beer afterwards
+    place([(menu.beer, 1)], guest=anna_at_table)
+    # then: the old thank-you no longer shows on the bill she is about to pay
+    data = bill_data(table_session=anna_at_table.table_session, guest=anna_at_table)
+    assert data["thank_you"] is None
+
+
 def test_open_complaint_still_gets_the_thank_you_but_no_offer(
     program, member, anna_at_table, capture_events
 ):

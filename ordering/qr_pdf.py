@@ -51,16 +51,19 @@ def _font_files() -> tuple[str, str] | None:
 
 
 def pdf_available() -> bool:
-    """Whether this server has a font to write the sheet's text with."""
-    return _font_files() is not None
+    """Whether the sheet can be written as a PDF: always, since Pillow's own
+    font stands in where the server has none of ours."""
+    return True
 
 
 @functools.cache
-def _font(size_mm: float, bold: bool) -> ImageFont.FreeTypeFont:
+def _font(size_mm: float, bold: bool) -> ImageFont.FreeTypeFont | ImageFont.ImageFont:
+    size = max(_px(size_mm), 8)
     files = _font_files()
     if files is None:
-        raise RuntimeError("No TrueType font for the QR sheet PDF.")
-    return ImageFont.truetype(files[1] if bold else files[0], max(_px(size_mm), 8))
+        # Pillow's bundled face (no bold): the tents still print, plainer.
+        return ImageFont.load_default(size=size)
+    return ImageFont.truetype(files[1] if bold else files[0], size)
 
 
 def _qr(draw: ImageDraw.ImageDraw, link: str, *, x: int, y: int, size: int) -> None:

@@ -41,7 +41,7 @@ from ordering.services.payments.common import (
     PaymentError,
     publish_bill,
 )
-from ordering.services.payments.reserve import _allocations_for
+from ordering.services.payments.reserve import allocations_for
 from ordering.services.staff import staff_require
 
 
@@ -223,14 +223,14 @@ def hold_capture(*, payment_id: int, user) -> Payment:
             )
         session = TableSession.objects.select_for_update().get(pk=hold.table_session_id)
         left = sum(
-            _allocations_for(split="all", session=session, guest=hold.guest).values()
+            allocations_for(split="all", session=session, guest=hold.guest).values()
         )
         if left <= 0:
             raise PaymentError(
                 _("Nothing is owed at this table, so there is nothing to charge."),
                 code="nothing_to_pay",
             )
-        shares = _allocations_for(
+        shares = allocations_for(
             split="amount",
             session=session,
             guest=hold.guest,

@@ -37,7 +37,7 @@ MAX_TIP_BP = 5000  # 50 %: anything above is a typo, not generosity
 MIN_CARD_CHARGE_MINOR = 50
 
 
-def _allocations_for(
+def allocations_for(
     *,
     split: str,
     session: TableSession,
@@ -132,7 +132,7 @@ def payment_reserve(
         )
         if session is None:
             raise NotFoundError()
-        shares = _allocations_for(split=split, session=session, guest=guest, **choice)
+        shares = allocations_for(split=split, session=session, guest=guest, **choice)
         amount = sum(shares.values())
         if amount <= 0:
             raise PaymentError(

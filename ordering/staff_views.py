@@ -5,7 +5,6 @@ payment services decide everything."""
 import datetime
 from decimal import Decimal, InvalidOperation
 
-from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import get_language
@@ -13,22 +12,13 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
-from ordering.bills import bill_lines
 from ordering.exceptions import DomainError
-from ordering.models import Payment, PaymentKind, PaymentStatus, Restaurant
+from ordering.manage.access import ManagerAccess, manager_page
+from ordering.models import Restaurant
 from ordering.money import format_money
-from ordering.selectors import staff_restaurants, staff_roles
+from ordering.payment_selectors import holds_in_place, payments_on_day
 from ordering.services.payments import payment_refund
-from ordering.services.payments.common import MANAGER_ROLES
 from ordering.services.payments.holds import hold_capture
-
-
-def _managed(user) -> list[Restaurant]:
-    return [
-        r
-        for r in staff_restaurants(user=user)
-        if staff_roles(user=user, restaurant_id=r.pk) & MANAGER_ROLES
-    ]
 
 
 def _cents(text: str) -> int:
@@ -84,19 +74,6 @@ def _lang() -> str:
 
 
 def _rows(restaurant: Restaurant, day: datetime.date) -> list[dict]:
-    start = datetime.datetime.combine(day, datetime.time(), tzinfo=restaurant.tzinfo)
-    payments = (
-        Payment.objects.filter(
-            restaurant=restaurant,
-            kind=PaymentKind.BILL,
-            status=PaymentStatus.SUCCEEDED,
-            succeeded_at__gte=start,
-            succeeded_at__lt=start + datetime.timedelta(days=1),
-        )
-        .select_related("table_session__table")
-        .prefetch_related("receipts", "refunds")
-        .order_by("-succeeded_at")
-    )
     lang = _lang()
     return [
         {
@@ -114,59 +91,31 @@ def _rows(restaurant: Restaurant, day: datetime.date) -> list[dict]:
                 p.total_minor - p.refunded_minor, p.currency, lang
             ),
         }
-        for p in payments
+        for p in payments_on_day(restaurant=restaurant, day=day)
     ]
 
 
 def _holds(restaurant: Restaurant) -> list[dict]:
-    held = (
-        Payment.objects.filter(
-            restaurant=restaurant,
-            kind=PaymentKind.HOLD,
-            status=PaymentStatus.AUTHORIZED,
-        )
-        .select_related("table_session__table")
-        .order_by("created_at")
-    )
     lang = _lang()
-    rows = []
-    for hold in held:
-        owed = sum(
-            line.remaining_minor
-            for line in bill_lines(table_session_id=hold.table_session_id)
-        )
-        rows.append(
-            {
-                "hold": hold,
-                "table": hold.table_session.table.label,
-                "is_open": hold.table_session.is_open,
-                "amount": format_money(hold.total_minor, hold.currency, lang),
-                "owed": format_money(owed, hold.currency, lang),
-                "charge": format_money(
-                    min(owed, hold.total_minor), hold.currency, lang
-                ),
-                "can_charge": owed > 0,
-            }
-        )
-    return rows
+    return [
+        {
+            "hold": held.hold,
+            "table": held.hold.table_session.table.label,
+            "is_open": held.hold.table_session.is_open,
+            "amount": format_money(held.hold.total_minor, held.hold.currency, lang),
+            "owed": format_money(held.owed_minor, held.hold.currency, lang),
+            "charge": format_money(held.chargeable_minor, held.hold.currency, lang),
+            "can_charge": held.owed_minor > 0,
+        }
+        for held in holds_in_place(restaurant=restaurant)
+    ]
 
 
-@login_required
 @never_cache
 @require_http_methods(["GET", "POST"])
-def payments_page(request):
-    managed = _managed(request.user)
-    restaurant = next(
-        (r for r in managed if r.slug == request.GET.get("restaurant")),
-        managed[0] if managed else None,
-    )
-    if restaurant is None:
-        return render(
-            request,
-            "staff/payments.html",
-            {"error": _("Only a restaurant's managers see its payments.")},
-            status=403,
-        )
+@manager_page
+def payments_page(request, *, access: ManagerAccess):
+    restaurant = access.restaurant
     error, done = None, request.GET.get("done", "")
     if request.method == "POST":
         try:
@@ -176,6 +125,7 @@ def payments_page(request):
         else:
             # Post/redirect/get: a reload never refunds twice.
             query = request.GET.copy()
+            query["restaurant"] = restaurant.slug
             query["done"] = done
             return redirect(f"{request.path}?{query.urlencode()}")
     day = _day(restaurant, request.GET.get("day", ""))
@@ -184,8 +134,9 @@ def payments_page(request):
         request,
         "staff/payments.html",
         {
+            "access": access,
+            "section": "payments",
             "restaurant": restaurant,
-            "managed": managed,
             "day": day,
             "previous_day": day - datetime.timedelta(days=1),
             "next_day": day + datetime.timedelta(days=1)

@@ -6,8 +6,6 @@ from django.conf import settings
 from django.core import signing
 
 FEEDBACK_SALT = "loyalty.feedback"
-
-
 FEEDBACK_LINK_DAYS = 30
 
 

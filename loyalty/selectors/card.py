@@ -6,12 +6,7 @@ from dataclasses import dataclass
 from django.db.models import Sum
 from django.utils import timezone
 
-from loyalty.models import (
-    EntryKind,
-    Member,
-    PointsEntry,
-    Tier,
-)
+from loyalty.models import EntryKind, Member, PointsEntry, Tier
 from loyalty.play import week_streak
 from loyalty.selectors.members import consents_current, program_get
 from loyalty.selectors.points import (

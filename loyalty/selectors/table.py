@@ -5,10 +5,7 @@ from dataclasses import dataclass
 
 from django.utils import timezone
 
-from loyalty.models import (
-    ConsentPurpose,
-    Identification,
-)
+from loyalty.models import ConsentPurpose, Identification
 from loyalty.selectors.members import consents_current, program_get
 from loyalty.selectors.points import tier_for_member
 from loyalty.selectors.visits import _visit_lines, usual_order

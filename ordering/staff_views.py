@@ -3,8 +3,8 @@ held against walkouts. Plain forms, so it works on any laptop or tablet; the
 payment services decide everything."""
 
 import datetime
-from decimal import Decimal, InvalidOperation
 
+from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import get_language
@@ -15,21 +15,10 @@ from django.views.decorators.http import require_http_methods
 from ordering.exceptions import DomainError
 from ordering.manage.access import ManagerAccess, manager_page
 from ordering.models import Restaurant
-from ordering.money import format_money
+from ordering.money import format_money, price_parse
 from ordering.payment_selectors import holds_in_place, payments_on_day
 from ordering.services.payments import payment_refund
 from ordering.services.payments.holds import hold_capture
-
-
-def _cents(text: str) -> int:
-    """Read '12,50' or '12.50' (euros) as cents; ValueError if it is not one."""
-    try:
-        value = Decimal(text.strip().replace(",", ".").replace("\u00a0", ""))
-    except InvalidOperation as error:
-        raise ValueError(text) from error
-    if value <= 0 or value != value.quantize(Decimal("0.01")):
-        raise ValueError(text)
-    return int(value * 100)
 
 
 def _day(restaurant: Restaurant, text: str) -> datetime.date:
@@ -52,11 +41,11 @@ def _act(request, restaurant: Restaurant) -> str:
         }
     payment_id = int(request.POST.get("payment", "0"))
     try:
-        amount = _cents(request.POST.get("amount", ""))
-    except ValueError:
-        raise DomainError(
-            _("Write the amount to refund in euros, for example 12.50.")
-        ) from None
+        amount = price_parse(request.POST.get("amount", ""))
+    except ValidationError:
+        amount = 0
+    if amount <= 0:
+        raise DomainError(_("Write the amount to refund in euros, for example 12.50."))
     refund = payment_refund(
         payment_id=payment_id,
         amount_minor=amount,

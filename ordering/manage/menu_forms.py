@@ -11,13 +11,12 @@ from django.utils.translation import gettext_lazy as _
 from ordering.dietary import ALLERGENS, DIETS
 from ordering.manage.menu_selectors import station_choices
 from ordering.models import MenuCategory, Restaurant
+from ordering.money import price_input, price_parse
 from ordering.services.menu_admin import (
     CategoryInput,
     GroupInput,
     ItemInput,
     ModifierInput,
-    price_input,
-    price_parse,
     rate_label,
 )
 from ordering.translation import MENU_LANGUAGES

@@ -33,53 +33,6 @@ class MenuEditError(DomainError):
     code = "menu_edit"
 
 
-# --- Prices -------------------------------------------------------------
-
-MAX_PRICE_MINOR = 10_000_000
-_PRICE = re.compile(r"^(?P<sign>[-+−]?)(?P<units>\d+)(?:[.,](?P<cents>\d*))?$")
-
-
-def price_parse(text: str, *, allow_negative: bool = False) -> int:
-    """Return euros written by a person ("12,50", "12.50", "12 €") as cents.
-
-    Raises ValidationError with a message that says what to write instead.
-    """
-    cleaned = re.sub(r"[\s\u00a0€]", "", text or "")
-    if not cleaned:
-        raise ValidationError(_("Enter a price, like 12,50."), code="required")
-    match = _PRICE.match(cleaned)
-    if match is None:
-        raise ValidationError(
-            _("“%(value)s” is not a price. Write euros and cents, like 12,50."),
-            code="invalid",
-            params={"value": text.strip()},
-        )
-    cents = match["cents"] or ""
-    if len(cents) > 2:
-        raise ValidationError(
-            _("A price has at most two decimals, like 12,50."), code="invalid"
-        )
-    negative = match["sign"] in ("-", "−")
-    if negative and not allow_negative:
-        raise ValidationError(_("A price cannot be negative."), code="negative")
-    amount = int(match["units"]) * 100 + int(cents.ljust(2, "0"))
-    if amount > MAX_PRICE_MINOR:
-        raise ValidationError(
-            _("That is more than %(limit)s €; check the decimal separator."),
-            code="too_large",
-            params={"limit": f"{MAX_PRICE_MINOR // 100:,}".replace(",", "\u00a0")},
-        )
-    return -amount if negative else amount
-
-
-def price_input(amount_minor: int, *, language: str = "fi") -> str:
-    """Return cents as a person types them back: "12,50" (fi, sv) or "12.50"."""
-    sign = "-" if amount_minor < 0 else ""
-    units, cents = divmod(abs(amount_minor), 100)
-    separator = "." if language == "en" else ","
-    return f"{sign}{units}{separator}{cents:02d}"
-
-
 def vat_rate_parse(text: str, *, allowed_bp: list[int]) -> int:
     """Return a VAT percentage ("13,5", "13.5 %") as basis points, if allowed."""
     cleaned = re.sub(r"[\s\u00a0%]", "", text or "").replace(",", ".")

@@ -48,8 +48,9 @@ from django.utils.translation import gettext as _
 from ordering.dietary import ALLERGENS, DIETS
 from ordering.exceptions import DomainError
 from ordering.models import MenuCategory, MenuItem, ModifierGroup, Restaurant
+from ordering.money import price_input, price_parse
 from ordering.services.menu import menu_changed, menu_items_changed
-from ordering.services.menu_admin import price_input, price_parse, vat_rate_parse
+from ordering.services.menu_admin import vat_rate_parse
 
 COLUMNS = [
     "id",

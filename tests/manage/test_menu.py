@@ -14,7 +14,7 @@ from PIL import Image
 
 from kitchen.groups import menu_group
 from ordering.models import MenuCategory, MenuItem, Modifier, ModifierGroup
-from ordering.services.menu_admin import price_parse
+from ordering.money import price_parse
 from tests.factories import (
     CategoryFactory,
     MenuItemFactory,
